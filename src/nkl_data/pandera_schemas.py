@@ -1,0 +1,99 @@
+"""pandera schemas derived from the Frictionless Table Schemas in ``schemas/``.
+
+The schema JSON is the single source of truth: this module only translates each field's type and
+constraints into pandera checks on the *text* of each cell, so that a bad value is reported with the
+text the contributor wrote. pandera's own Frictionless converter is not used because it leaves dates
+unchecked, makes integers non-nullable and ignores missing values (see the project README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .package import Table
+from .read import convert
+
+# pandera's names for its built-in checks, and ours.
+BUILTIN_CHECKS = {
+    "not_nullable": "required",
+    "field_uniqueness": "unique",
+    "multiple_fields_uniqueness": "primary-key",
+    "column_in_schema": "header",
+    "column_in_dataframe": "header",
+    "column_ordered": "header",
+    "dataframe_column_labels_unique": "header",
+}
+
+
+def build(table: Table) -> pa.DataFrameSchema:
+    # a one-column primary key is reported as "primary-key", not twice
+    columns = {spec["name"]: _column(spec, [spec["name"]] != table.primary_key) for spec in table.fields}
+    return pa.DataFrameSchema(
+        columns,
+        strict=True,
+        ordered=True,
+        unique=table.primary_key or None,
+        report_duplicates="exclude_first",
+        name=table.name,
+    )
+
+
+def describe(spec: dict[str, Any], check: str) -> str:
+    """The message for a failed CHECK on field SPEC, worded from the schema itself."""
+    constraints = spec.get("constraints", {})
+    kind = spec.get("type", "string")
+    messages = {
+        "required": "a value is required",
+        "type": f"not a valid {kind}" + (" (YYYY-MM-DD, a real calendar date)" if kind == "date" else ""),
+        "enum": "must be one of: " + ", ".join(map(str, constraints.get("enum", []))),
+        "pattern": f"does not match the pattern {constraints.get('pattern')!r}",
+        "min-length": f"shorter than {constraints.get('minLength')} characters",
+        "max-length": f"longer than {constraints.get('maxLength')} characters",
+        "minimum": f"less than the minimum {constraints.get('minimum')}",
+        "maximum": f"greater than the maximum {constraints.get('maximum')}",
+        "unique": "repeats a value that must be unique in this column",
+    }
+    return messages.get(check, check)
+
+
+def _column(spec: dict[str, Any], unique_check: bool) -> pa.Column:
+    constraints = spec.get("constraints", {})
+    kind = spec.get("type", "string")
+    checks = []
+    if kind in ("integer", "date"):
+        checks.append(_check("type", lambda s: convert(s, spec).notna()))
+    if "enum" in constraints:
+        allowed = [str(v) for v in constraints["enum"]]
+        checks.append(_check("enum", lambda s: s.isin(allowed)))
+    if "pattern" in constraints:
+        pattern = constraints["pattern"]
+        checks.append(_check("pattern", lambda s: s.str.fullmatch(pattern)))
+    if "minLength" in constraints:
+        checks.append(_check("min-length", lambda s, n=constraints["minLength"]: s.str.len() >= n))
+    if "maxLength" in constraints:
+        checks.append(_check("max-length", lambda s, n=constraints["maxLength"]: s.str.len() <= n))
+    for bound, keep in (("minimum", lambda v, b: v >= b), ("maximum", lambda v, b: v <= b)):
+        if bound in constraints:
+            limit = pd.Timestamp(constraints[bound]) if kind == "date" else constraints[bound]
+            # a value of the wrong type fails "type", not the bound
+            checks.append(_check(bound, lambda s, b=limit, k=keep: _within(convert(s, spec), b, k)))
+    return pa.Column(
+        None,
+        checks=checks,
+        nullable=not constraints.get("required", False),
+        unique=unique_check and bool(constraints.get("unique", False)),
+        required=True,
+        name=spec["name"],
+    )
+
+
+def _check(rule: str, keep) -> pa.Check:
+    """A vectorised check named by our rule name; missing cells pass (``required`` covers them)."""
+    return pa.Check(lambda s: s.isna() | keep(s).fillna(False).astype(bool), error=rule, ignore_na=False)
+
+
+def _within(values: pd.Series, bound: Any, keep) -> pd.Series:
+    return values.isna() | keep(values, bound).fillna(False).astype(bool)

@@ -1,0 +1,89 @@
+"""One record per problem found in a package, and the ways of printing a list of them.
+
+Every check in the package returns ``Problem`` records; none prints or raises. The record names the
+table, the physical line of the CSV file on which the offending record starts (header = line 1;
+``None`` where no line applies), the column, the rule (``check``) and the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+# One line a rule on how to fix it, shown by the text report.
+HINTS: dict[str, str] = {
+    "header": "make the header row exactly the schema's column names, in the schema's order",
+    "encoding": "save the file as UTF-8 without a byte order mark",
+    "malformed-csv": "every record needs one field per column; close every quote you open",
+    "missing-file": "restore the file or remove its resource from datapackage.json",
+    "required": "fill in the cell; only optional columns may be empty",
+    "type": "write integers as digits and dates as YYYY-MM-DD (a real calendar date)",
+    "enum": "use one of the values the schema lists",
+    "pattern": "match the pattern the schema gives for this column (ids are lowercase kebab-case slugs)",
+    "min-length": "the value is too short for the schema",
+    "max-length": "shorten the value to the schema's maximum length",
+    "minimum": "the value is below the schema's minimum",
+    "maximum": "the value is above the schema's maximum",
+    "unique": "each value in this column may appear once",
+    "primary-key": "give each row its own id",
+    "foreign-key": "add the referenced row to its table first, or fix the reference",
+    "count-order": "counts must satisfy count_low <= count_best <= count_high",
+    "date-order": "a deadline cannot fall due before the resolution was adopted",
+    "future-date": "dates cannot be later than today",
+    "date-precision": "with month precision write the 1st of the month; with year precision write January 1st",
+    "id-date": "start the id with the row's own date, as YYYY-MM-DD-",
+    "iso-code": "use a real ISO 3166-1 code, with iso2 of the same country as iso3",
+    "language": "use a valid BCP 47 language tag such as en, ru, ko or zh-Hans",
+    "quote-length": "quote at most 30 of the speaker's own words; summarise the rest",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str
+    line: int | None
+    column: str | None
+    check: str
+    message: str
+    value: str | None = None
+    file: str = ""
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.column or "", self.check, self.message)
+
+    def __str__(self) -> str:
+        place = f"{self.file or self.table}:{self.line}" if self.line else f"{self.file or self.table}"
+        column = f" column {self.column}:" if self.column else ""
+        value = "" if self.value is None else f" (value: {self.value!r})"
+        return f"{place}:{column} {self.message}{value} [{self.check}]"
+
+    def to_json(self) -> dict:
+        record = asdict(self)
+        record.pop("file")
+        return record
+
+
+def sort(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.sort_key)
+
+
+def as_text(problems: list[Problem]) -> str:
+    """Grouped by file, sorted by line, each rule's hint given once per file."""
+    lines: list[str] = []
+    current = None
+    hinted: set[str] = set()
+    for problem in sort(problems):
+        if problem.file != current:
+            current, hinted = problem.file, set()
+            lines.append(f"{problem.file or problem.table}")
+        lines.append(f"  {str(problem)}")
+        if problem.check not in hinted and problem.check in HINTS:
+            hinted.add(problem.check)
+            lines.append(f"      hint: {HINTS[problem.check]}")
+    return "\n".join(lines)
+
+
+def as_json(problems: list[Problem]) -> str:
+    return json.dumps({"valid": not problems, "errors": [p.to_json() for p in sort(problems)]}, ensure_ascii=False, indent=2)

@@ -1,0 +1,160 @@
+"""Read a table's CSV file losslessly, then give its columns the types its schema names.
+
+Lossless means: every cell is read as text, only the empty cell is missing, and "NA" (Namibia),
+"null", "None", "NaN" and "007" stay exactly what they are. Types come from the Frictionless field
+types in ``schemas/`` and nowhere else. This module does not judge values; ``validate`` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .package import Table
+from .problems import Problem
+
+TEXT = pd.StringDtype()  # missing is pd.NA, never NaN
+DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+INTEGER_TEXT = r"[+-]?[0-9]+"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """All cells as text, and the physical line on which each record starts."""
+
+    table: Table
+    frame: pd.DataFrame
+    lines: np.ndarray
+    header: list[str]
+
+
+class CsvError(Exception):
+    """The file cannot be parsed into records; carries the problems found."""
+
+    def __init__(self, problems: list[Problem], header: list[str] | None = None):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+        self.header = header
+
+
+def read_raw(table: Table, display_path: str = "") -> RawTable:
+    """Parse TABLE's file into text columns; raise CsvError when it is not parseable CSV."""
+    file = display_path or str(table.path)
+    try:
+        data = table.path.read_bytes()
+    except FileNotFoundError:
+        raise CsvError([Problem(table.name, None, None, "missing-file", "the table's file does not exist", None, file)]) from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CsvError([Problem(table.name, line, None, "encoding", f"the file is not UTF-8 (byte {data[error.start]:#04x} at offset {error.start})", None, file)]) from None
+    if not data.strip():
+        raise CsvError([Problem(table.name, 1, None, "header", "the file is empty; it needs at least the header row", None, file)])
+    header = next(csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [])
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 26),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise CsvError(_locate_csv_errors(table, data, file, str(error)), header) from None
+    frame = arrow.to_pandas(types_mapper=lambda _: TEXT)
+    frame.columns = _unique_names(header)
+    return RawTable(table, frame, record_lines(data, len(frame)), header)
+
+
+def record_lines(data: bytes, records: int) -> np.ndarray:
+    """Physical line on which each data record starts (header is line 1).
+
+    When no record spans several lines (the usual case) this is a range; otherwise the csv module
+    finds where each record starts.
+    """
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if newlines == records + 1:
+        return np.arange(2, records + 2)
+    starts = []
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    previous = 0
+    for _ in reader:
+        starts.append(previous + 1)
+        previous = reader.line_num
+    return np.asarray(starts[1:], dtype=np.int64)
+
+
+def typed(raw: RawTable) -> pd.DataFrame:
+    """The raw text frame with each column converted to the type its schema field names.
+
+    Cells that do not convert become missing; validation reports them before anyone relies on this.
+    """
+    return to_types(raw.frame, raw.table)
+
+
+def to_types(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    columns = {}
+    for name in frame.columns:
+        spec = _field_or_none(table, name)
+        columns[name] = convert(frame[name], spec) if spec else frame[name]
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def convert(values: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    kind = spec.get("type", "string")
+    if kind == "integer":
+        return pd.to_numeric(values.where(values.str.fullmatch(INTEGER_TEXT, na=False)), errors="coerce").astype("Int64")
+    if kind == "date":
+        return pd.to_datetime(values.where(values.str.fullmatch(DATE_TEXT, na=False)), format="%Y-%m-%d", errors="coerce")
+    enum = spec.get("constraints", {}).get("enum")
+    if enum is not None:
+        return pd.Series(pd.Categorical(values.where(values.isin(enum)), categories=enum), index=values.index)
+    return values.astype(TEXT)
+
+
+def _field_or_none(table: Table, name: str) -> dict[str, Any] | None:
+    return next((f for f in table.fields if f["name"] == name), None)
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Header names, with repeats made distinct so the frame can hold them (the header check reports them)."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}#{count + 1}")
+    return names
+
+
+def _locate_csv_errors(table: Table, data: bytes, file: str, arrow_message: str) -> list[Problem]:
+    """Re-read with the csv module to name the line of each malformed record."""
+    problems = []
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    width = None
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                problems.append(Problem(table.name, start, None, "malformed-csv",
+                                        f"the record has {len(record)} fields; the header has {width}", None, file))
+    except csv.Error as error:
+        problems.append(Problem(table.name, previous + 1, None, "malformed-csv", f"the file is not valid CSV: {error}", None, file))
+    if not problems:
+        problems.append(Problem(table.name, None, None, "malformed-csv", f"the file is not valid CSV: {arrow_message}", None, file))
+    return problems

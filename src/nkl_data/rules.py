@@ -1,0 +1,202 @@
+"""Rules a Frictionless Table Schema cannot say: across fields of a row and across tables.
+
+Each rule is a small function from the loaded package to a list of problems. Rules read typed
+columns; a cell whose text did not convert is already reported by the schema checks and is skipped
+here, so one mistake is reported once. Column names below are the public contract of the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .package import Table
+from .problems import Problem
+from .read import RawTable
+
+QUOTE_MAX_WORDS = 30
+# Event ids start with the row's own date so that sorting by id is chronological.
+ID_DATES = {
+    "deadlines": ("deadline_id", "due_date"),
+    "statements": ("statement_id", "date"),
+    "worker_movements": ("movement_id", "date"),
+    "worker_estimates": ("estimate_id", "as_of_date"),
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A table read and typed, with the lines its records start on."""
+
+    raw: RawTable
+    typed: pd.DataFrame
+    file: str
+
+    @property
+    def table(self) -> Table:
+        return self.raw.table
+
+    def problem(self, index, column: str | None, check: str, message: str, value=None) -> Problem:
+        line = None if index is None else int(self.raw.lines[index])
+        return Problem(self.table.name, line, column, check, message, None if value is None else str(value), self.file)
+
+
+Package = dict[str, Loaded]
+Rule = Callable[[Package], list[Problem]]
+
+
+def count_order(package: Package) -> list[Problem]:
+    problems = []
+    for loaded in _with_columns(package, "count_low", "count_best", "count_high"):
+        frame = loaded.typed
+        for low, high in (("count_low", "count_best"), ("count_best", "count_high"), ("count_low", "count_high")):
+            bad = frame.index[(frame[low] > frame[high]).fillna(False)]
+            for i in bad:
+                problems.append(loaded.problem(i, high, "count-order", f"{high} is less than {low} ({frame[low][i]})", frame[high][i]))
+    return problems
+
+
+def deadline_after_adoption(package: Package) -> list[Problem]:
+    problems = []
+    for loaded in _with_columns(package, "adopted_date", "due_date"):
+        frame = loaded.typed
+        for i in frame.index[(frame["due_date"] < frame["adopted_date"]).fillna(False)]:
+            problems.append(loaded.problem(i, "due_date", "date-order",
+                                           f"due_date is before adopted_date ({_day(frame['adopted_date'][i])})", _day(frame["due_date"][i])))
+    return problems
+
+
+def no_future_dates(package: Package, today: dt.date | None = None) -> list[Problem]:
+    limit = pd.Timestamp(today or dt.date.today())
+    problems = []
+    for loaded in package.values():
+        for column in _date_columns(loaded):
+            values = loaded.typed[column]
+            for i in values.index[(values > limit).fillna(False)]:
+                problems.append(loaded.problem(i, column, "future-date", f"the date is after today ({limit.date()})", _day(values[i])))
+    return problems
+
+
+def date_precision(package: Package) -> list[Problem]:
+    problems = []
+    for loaded in _with_columns(package, "date_precision"):
+        frame = loaded.typed
+        column = ID_DATES.get(loaded.table.name, (None, None))[1]
+        if column not in frame.columns:
+            continue
+        dates, precision = frame[column], frame["date_precision"].astype("string")
+        not_first = (precision == "month") & (dates.dt.day != 1)
+        not_new_year = (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
+        for i in frame.index[(not_first | not_new_year).fillna(False)]:
+            problems.append(loaded.problem(i, column, "date-precision",
+                                           f"with date_precision {precision[i]} the date must be the first day of the {precision[i]}", _day(dates[i])))
+    return problems
+
+
+def id_starts_with_date(package: Package) -> list[Problem]:
+    problems = []
+    for name, (id_column, date_column) in ID_DATES.items():
+        loaded = package.get(name)
+        if loaded is None or not {id_column, date_column} <= set(loaded.typed.columns):
+            continue
+        ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
+        mismatch = ids.notna() & dates.notna() & ~_starts_with(ids, dates + "-")
+        for i in loaded.typed.index[mismatch.fillna(False)]:
+            problems.append(loaded.problem(i, id_column, "id-date", f"the id must start with the row's {date_column} ({dates[i]}-)", ids[i]))
+    return problems
+
+
+def quote_length(package: Package) -> list[Problem]:
+    problems = []
+    for loaded in _with_columns(package, "quote"):
+        quotes = loaded.typed["quote"]
+        words = quotes.str.split().str.len()
+        for i in quotes.index[(words > QUOTE_MAX_WORDS).fillna(False)]:
+            problems.append(loaded.problem(i, "quote", "quote-length", f"the quote has {words[i]} words; at most {QUOTE_MAX_WORDS} are allowed", quotes[i]))
+    return problems
+
+
+def iso_codes(package: Package) -> list[Problem]:
+    """iso3 must be a real ISO 3166-1 code and iso2 the same country's alpha-2 code."""
+    import pycountry
+
+    loaded = package.get("countries")
+    if loaded is None or not {"iso3", "iso2"} <= set(loaded.typed.columns):
+        return []
+    problems = []
+    frame = loaded.typed
+    for i in frame.index:
+        iso3, iso2 = frame["iso3"][i], frame["iso2"][i]
+        if pd.isna(iso3):
+            continue
+        country = pycountry.countries.get(alpha_3=iso3)
+        if country is None:
+            problems.append(loaded.problem(i, "iso3", "iso-code", "not an ISO 3166-1 alpha-3 code", iso3))
+        elif not pd.isna(iso2) and iso2 != country.alpha_2:
+            problems.append(loaded.problem(i, "iso2", "iso-code", f"{iso3} is {country.name}, whose alpha-2 code is {country.alpha_2}", iso2))
+    return problems
+
+
+def language_tags(package: Package) -> list[Problem]:
+    import langcodes
+
+    problems = []
+    for loaded in _with_columns(package, "language"):
+        tags = loaded.typed["language"]
+        for i in tags.index[tags.notna()]:
+            if not langcodes.tag_is_valid(tags[i]):
+                problems.append(loaded.problem(i, "language", "language", "not a valid BCP 47 language tag", tags[i]))
+    return problems
+
+
+def foreign_keys(package: Package) -> list[Problem]:
+    """Every reference named in a schema's foreignKeys must exist in the referenced table."""
+    problems = []
+    for loaded in package.values():
+        for key in loaded.table.foreign_keys:
+            fields = _as_list(key["fields"])
+            target_name = key["reference"]["resource"] or loaded.table.name
+            target_fields = _as_list(key["reference"]["fields"])
+            target = package.get(target_name)
+            if target is None or not set(target_fields) <= set(target.raw.frame.columns) or not set(fields) <= set(loaded.raw.frame.columns):
+                continue
+            known = set(target.raw.frame[target_fields].dropna().itertuples(index=False, name=None))
+            refs = loaded.raw.frame[fields]
+            present = refs.notna().all(axis=1)
+            for i, ref in zip(refs.index[present], refs[present].itertuples(index=False, name=None)):
+                if ref not in known:
+                    value = ref[0] if len(ref) == 1 else ", ".join(ref)
+                    problems.append(loaded.problem(i, fields[0], "foreign-key",
+                                                   f"no row in {target_name} has {'/'.join(target_fields)} = {value}", value))
+    return problems
+
+
+RULES: list[Rule] = [count_order, deadline_after_adoption, no_future_dates, date_precision,
+                     id_starts_with_date, quote_length, iso_codes, language_tags, foreign_keys]
+
+
+def run(package: Package) -> list[Problem]:
+    return [problem for rule in RULES for problem in rule(package)]
+
+
+def _with_columns(package: Package, *columns: str) -> Iterable[Loaded]:
+    return [loaded for loaded in package.values() if set(columns) <= set(loaded.typed.columns)]
+
+
+def _date_columns(loaded: Loaded) -> list[str]:
+    return [f["name"] for f in loaded.table.fields if f.get("type") == "date" and f["name"] in loaded.typed.columns]
+
+
+def _starts_with(values: pd.Series, prefixes: pd.Series) -> pd.Series:
+    return pd.Series([v.startswith(p) for v, p in zip(values.fillna(""), prefixes.fillna(""))], index=values.index)
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _day(value) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")

@@ -1,0 +1,52 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from support import REPO
+from nkl_data.cli import main
+
+
+def test_valid_package_exits_0(capsys):
+    assert main(["validate", str(REPO)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and "statements" in out
+
+
+def test_invalid_data_exits_1_with_json_contract(package, capsys):
+    line = package.add("worker_movements", movement_type="flight")
+    assert main(["validate", str(package.root), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    error = next(e for e in report["errors"] if e["check"] == "enum")
+    assert set(error) == {"table", "line", "column", "check", "message", "value"}
+    assert (error["table"], error["line"], error["column"], error["value"]) == ("worker_movements", line, "movement_type", "flight")
+
+
+def test_valid_json_report(capsys):
+    assert main(["validate", str(REPO), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"valid": True, "errors": []}
+
+
+@pytest.mark.parametrize("argv", [["validate", "/no/such/path"], ["validate", "--format", "xml"], ["frobnicate"], []])
+def test_usage_errors_exit_2(argv, capsys):
+    assert main(argv) == 2
+
+
+def test_text_report_names_file_line_column_and_hint(package, capsys):
+    line = package.add("statements", claim_type="rumour")
+    assert main(["validate", str(package.root)]) == 1
+    out = capsys.readouterr().out
+    assert f"statements.csv:{line}: column claim_type:" in out
+    assert "hint: use one of the values the schema lists" in out
+    assert "INVALID: 1 problem" in out
+
+
+def test_malformed_csv_gives_no_traceback(package):
+    package.csv("sources").write_bytes(b'source_id,publisher\n"unterminated,x\n')
+    result = subprocess.run([sys.executable, "-m", "nkl_data.cli", "validate", str(package.root)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "sources.csv" in result.stdout

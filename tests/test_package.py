@@ -1,0 +1,42 @@
+import json
+
+import pytest
+
+from nkl_data.package import PackageError, bundled_root, open_package
+
+
+def test_opens_a_folder_or_its_descriptor(package):
+    by_folder = open_package(package.root)
+    by_file = open_package(package.root / "datapackage.json")
+    assert list(by_folder.tables) == list(by_file.tables)
+    assert by_folder.table("countries").primary_key == ["iso3"]
+
+
+def test_bundled_copy_has_every_table():
+    assert set(open_package(bundled_root()).tables) == {
+        "sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates"}
+
+
+@pytest.mark.parametrize("where", ["nowhere", "datasets/countries.csv"])
+def test_not_a_package(package, where):
+    with pytest.raises(PackageError):
+        open_package(package.root / where)
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.csv", "https://example.org/x.csv", "datasets/../../x.csv"])
+def test_descriptor_paths_must_stay_inside(package, path):
+    descriptor = json.loads((package.root / "datapackage.json").read_text())
+    descriptor["resources"][0]["path"] = path
+    (package.root / "datapackage.json").write_text(json.dumps(descriptor))
+    with pytest.raises(PackageError, match="inside the package|outside the package"):
+        open_package(package.root)
+
+
+def test_symlink_out_of_the_package_is_refused(package, tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("x\n1\n")
+    link = package.root / "datasets" / "sources.csv"
+    link.unlink()
+    link.symlink_to(outside)
+    with pytest.raises(PackageError, match="outside the package"):
+        open_package(package.root)

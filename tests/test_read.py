@@ -1,0 +1,55 @@
+import pandas as pd
+import pytest
+
+from nkl_data.package import open_package
+from nkl_data.read import read_raw, record_lines, typed
+
+
+def test_lossless_text(package):
+    package.add("countries", iso3="ZZZ", iso2="NA", name="null", region="Africa", subregion="None")
+    package.add("countries", iso3="ZZY", iso2="007", name="NaN", region="Africa", subregion="N/A")
+    raw = read_raw(open_package(package.root).table("countries"))
+    tail = raw.frame.tail(2)
+    assert tail["iso2"].tolist() == ["NA", "007"]
+    assert tail["name"].tolist() == ["null", "NaN"]
+    assert tail["subregion"].tolist() == ["None", "N/A"]
+    assert not tail.isna().any().any()
+
+
+def test_only_the_empty_cell_is_missing(package):
+    package.edit("statements", 0, quote="", notes="")
+    frame = read_raw(open_package(package.root).table("statements")).frame
+    assert frame.loc[0, "quote"] is pd.NA
+    assert frame.loc[0, "notes"] is pd.NA
+    assert frame["summary"].notna().all()
+
+
+def test_types_follow_the_schema(package):
+    table = open_package(package.root).table("worker_estimates")
+    frame = typed(read_raw(table))
+    assert frame["as_of_date"].dtype.kind == "M"
+    assert str(frame["count_best"].dtype) == "Int64"
+    assert isinstance(frame["method"].dtype, pd.CategoricalDtype)
+    assert list(frame["method"].cat.categories) == table.field("method")["constraints"]["enum"]
+    assert isinstance(frame["estimator"].dtype, pd.StringDtype)
+
+
+def test_integer_keeps_missing_as_na(package):
+    package.edit("worker_estimates", 0, count_low="", count_best="007", count_high="")
+    frame = typed(read_raw(open_package(package.root).table("worker_estimates")))
+    assert frame.loc[0, "count_low"] is pd.NA
+    assert frame.loc[0, "count_best"] == 7
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b"h\na\nb\n", [2, 3]),
+        (b'h\n"a\nstill a"\nb\n', [2, 4]),
+        (b'h\n"a\r\n\r\nstill a"\nb\n"c\nd"\n', [2, 5, 6]),
+        (b"h\na\nb", [2, 3]),
+    ],
+)
+def test_record_lines(text, expected):
+    records = len(expected)
+    assert record_lines(text, records).tolist() == expected

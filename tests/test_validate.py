@@ -1,0 +1,133 @@
+"""Every contract rule has a failing example; the shipped package passes."""
+
+import pytest
+
+from support import REPO, checks
+from nkl_data.validate import validate
+
+
+def test_shipped_package_is_valid():
+    report = validate(REPO)
+    assert report.problems == []
+    assert all(report.rows[name] > 0 for name in report.package.tables)
+
+
+CASES = [
+    # schema rules: types, enums, patterns, required, ranges, keys
+    ("sources", dict(url="ftp://example.org/x"), "url", "pattern"),
+    ("sources", dict(url="https://"), "url", "pattern"),
+    ("sources", dict(archive_url="javascript:alert(1)"), "archive_url", "pattern"),
+    ("sources", dict(source_type="blog"), "source_type", "enum"),
+    ("sources", dict(source_id="Has Capitals"), "source_id", "pattern"),
+    ("sources", dict(source_id="a" * 101), "source_id", "max-length"),
+    ("sources", dict(publisher=""), "publisher", "required"),
+    ("sources", dict(published_date="1989-12-31"), "published_date", "minimum"),
+    ("sources", dict(published_date="16/01/2020"), "published_date", "type"),
+    ("sources", dict(language="english"), "language", "pattern"),
+    ("sources", dict(language="xx-Qqqq-ZZZZZZZZZ"), "language", "language"),
+    ("countries", dict(iso3="RUS"), "iso3", "primary-key"),
+    ("countries", dict(iso3="XKX", iso2="XK"), "iso3", "iso-code"),
+    ("countries", dict(iso3="NOR", iso2="NX"), "iso2", "iso-code"),
+    ("countries", dict(region="Antarctica"), "region", "enum"),
+    ("deadlines", dict(due_date="2017-01-01", adopted_date="2017-12-22"), "due_date", "date-order"),
+    ("deadlines", dict(obligation_type="sanction"), "obligation_type", "enum"),
+    ("deadlines", dict(source_id="no-such-source"), "source_id", "foreign-key"),
+    ("statements", dict(date="2019-02-30"), "date", "type"),
+    ("statements", dict(date="2099-01-01"), "date", "future-date"),
+    ("statements", dict(date_precision="week"), "date_precision", "enum"),
+    ("statements", dict(claim_type="rumour"), "claim_type", "enum"),
+    ("statements", dict(quote=" ".join(["word"] * 31)), "quote", "quote-length"),
+    ("statements", dict(quote="x" * 301), "quote", "max-length"),
+    ("statements", dict(subject_country_iso3="ATA"), "subject_country_iso3", "foreign-key"),
+    ("statements", dict(deadline_id="2019-12-22-no-such-deadline"), "deadline_id", "foreign-key"),
+    ("statements", dict(statement_id="2001-01-01-wrong-date"), "statement_id", "id-date"),
+    ("statements", dict(statement_id="no-date-first"), "statement_id", "pattern"),
+    ("worker_movements", dict(count_low="10", count_best="5"), "count_best", "count-order"),
+    ("worker_movements", dict(count_high="-3"), "count_high", "minimum"),
+    ("worker_movements", dict(count_best="1.5"), "count_best", "type"),
+    ("worker_movements", dict(movement_type="flight"), "movement_type", "enum"),
+    ("worker_movements", dict(country_iso3="rus"), "country_iso3", "pattern"),
+    ("worker_estimates", dict(count_best="12", count_high="11"), "count_high", "count-order"),
+    ("worker_estimates", dict(method="guess"), "method", "enum"),
+    ("worker_estimates", dict(statement_id="2020-01-01-nobody"), "statement_id", "foreign-key"),
+    ("worker_estimates", dict(estimator=""), "estimator", "required"),
+]
+
+
+@pytest.mark.parametrize("table, changes, column, check", CASES)
+def test_each_rule_rejects_a_bad_row(package, table, changes, column, check):
+    line = package.add(table, **changes)
+    found = [p for p in package.problems() if (p.table, p.column, p.check) == (table, column, check)]
+    assert found, f"{check} on {table}.{column} not reported"
+    assert found[0].line == line
+    assert found[0].file.endswith(f"{table}.csv")
+
+
+def test_month_precision_needs_the_first_of_the_month(package):
+    line = package.add("statements", statement_id="2019-12-15-someone-said", date="2019-12-15", date_precision="month")
+    assert ("statements", "date", "date-precision", line) in {(p.table, p.column, p.check, p.line) for p in package.problems()}
+
+
+def test_deleted_row_still_referenced(package):
+    cited = package.rows("statements")[0]["source_id"]
+    package.write("sources", [r for r in package.rows("sources") if r["source_id"] != cited])
+    found = [p for p in package.problems() if p.check == "foreign-key" and p.value == cited]
+    assert {p.table for p in found} >= {"statements"}
+
+
+def test_lazy_validation_reports_every_problem_at_once(package):
+    package.add("statements", date="2019-02-30", claim_type="rumour", summary="")
+    package.add("worker_estimates", method="guess", count_low="5", count_best="1")
+    found = checks(package.problems())
+    assert {("statements", "date", "type"), ("statements", "claim_type", "enum"), ("statements", "summary", "required"),
+            ("worker_estimates", "method", "enum"), ("worker_estimates", "count_best", "count-order")} <= found
+
+
+def test_line_numbers_count_physical_lines(package):
+    rows = package.rows("statements")
+    rows[0]["summary"] = "first line\nsecond line\nthird line"
+    rows.append({**rows[0], "claim_type": "rumour"})
+    package.write("statements", rows)
+    bad = [p for p in package.problems() if p.check == "enum"]
+    # header, then a record on lines 2-4, then one line per record
+    assert bad[0].line == 2 + 2 + len(rows) - 1
+
+
+def test_valid_tricky_text_is_accepted(package):
+    package.edit("statements", 0, summary='Quotes "inside", commas, and a\nline break; Корейский текст; 북한 노동자',
+                 quote="", notes="NA")
+    assert package.problems() == []
+
+
+@pytest.mark.parametrize(
+    "header_change, message",
+    [(lambda h: h[:-1], "missing notes"), (lambda h: h + ["extra"], "unexpected 'extra'"),
+     (lambda h: [h[1], h[0], *h[2:]], "out of order"), (lambda h: [h[0], "statment_date", *h[2:]], "missing date")],
+)
+def test_header_problems(package, header_change, message):
+    path = package.csv("statements")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] = ",".join(header_change(lines[0].split(",")))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = [p for p in package.problems() if p.check == "header"]
+    assert found and found[0].line == 1 and message in found[0].message
+
+
+def test_ragged_row(package):
+    path = package.csv("countries")
+    path.write_text(path.read_text(encoding="utf-8") + "ZZZ,ZZ\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").count("\n")
+    found = [p for p in package.problems() if p.check == "malformed-csv"]
+    assert found and found[0].line == lines and found[0].table == "countries"
+
+
+def test_not_utf8(package):
+    path = package.csv("countries")
+    path.write_bytes(path.read_bytes() + "RUS,RU,Россия,Europe,Eastern Europe\n".encode("cp1251"))
+    found = [p for p in package.problems() if p.check == "encoding"]
+    assert found and found[0].line == path.read_bytes().count(b"\n")
+
+
+def test_missing_file(package):
+    package.csv("deadlines").unlink()
+    assert ("deadlines", None, "missing-file") in checks(package.problems())
