@@ -52,4 +52,4 @@ def test_integer_keeps_missing_as_na(package):
 )
 def test_record_lines(text, expected):
     records = len(expected)
-    assert record_lines(text, records).tolist() == expected
+    assert record_lines(text, records)[0].tolist() == expected

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .package import PackageError, find_root
+from .package import DESCRIPTOR, PackageError, find_root, open_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -13,48 +14,96 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nkl-data", description="Validate and work with the nkl-data package.")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="validate a data package and report every problem")
-    check.add_argument("path", nargs="?", help="a package folder or its datapackage.json (default: the one in the current folder, else the bundled one)")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check = commands.add_parser("validate", help="validate a data package, or one table of it, and report every problem")
+    check.add_argument("path", nargs="?", help="a package folder, its datapackage.json, or one table's CSV file inside a package "
+                                               "(default: the package in the current folder, else the bundled one)")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
+    fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_VALID
-    return validate_command(args.path, args.format)
-
-
-def validate_command(path: str | None, format_: str) -> int:
-    from .problems import as_json, as_text
-    from .validate import validate
-
-    if path is None:
-        try:
-            path = str(find_root("."))
-        except PackageError:
-            path = None
     try:
-        report = validate(path)
+        if args.command == "fmt":
+            return fmt_command(args.path, args.check)
+        return validate_command(args.path, args.format)
     except PackageError as error:
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def resolve(path: str | None) -> tuple[str | None, str | None]:
+    """(package source, one table's name or None) for a command-line PATH."""
+    if path is None:
+        try:
+            return str(find_root(".")), None
+        except PackageError:
+            return None, None
+    target = Path(path)
+    if target.is_file() and target.name != DESCRIPTOR:
+        for folder in target.resolve().parents:
+            if (folder / DESCRIPTOR).is_file():
+                table = open_package(folder).table_for_file(target)
+                if table is None:
+                    raise PackageError(f"{path}: not one of the tables of the package in {folder}")
+                return str(folder), table.name
+        raise PackageError(f"{path}: not inside a data package (no {DESCRIPTOR} above it)")
+    return path, None
+
+
+def validate_command(path: str | None, format_: str) -> int:
+    from .problems import as_github, as_json, as_text
+    from .validate import validate
+
+    source, only = resolve(path)
+    report = validate(source)
+    problems = [p for p in report.problems if only is None or p.table == only]
     if format_ == "json":
-        print(as_json(report.problems))
+        print(as_json(problems))
+    elif format_ == "github":
+        if problems:
+            print(as_github(problems, {name: t.field_names for name, t in report.package.tables.items()}))
+        print(summary(report, problems, only))
     else:
-        if report.problems:
-            print(as_text(report.problems))
+        if problems:
+            print(as_text(problems))
             print()
-        print(summary(report))
-    return EXIT_VALID if report.valid else EXIT_INVALID
+        print(summary(report, problems, only))
+    return EXIT_INVALID if problems else EXIT_VALID
 
 
-def summary(report) -> str:
-    width = max(map(len, report.package.tables), default=0)
+def fmt_command(path: str, check: bool) -> int:
+    from .canonical import NotCsv, format_table
+
+    source, only = resolve(path)
+    package = open_package(source)
+    status = EXIT_VALID
+    for table in package.tables.values():
+        if only and table.name != only:
+            continue
+        try:
+            result = format_table(table, check=check)
+        except (NotCsv, FileNotFoundError) as error:
+            print(f"{table.path}: cannot format: {error}", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        if result.changed:
+            print(f"{table.path}: {'not canonical' if check else 'reformatted'}")
+            status = EXIT_INVALID if check else status
+    return status
+
+
+def summary(report, problems, only: str | None = None) -> str:
+    names = [only] if only else list(report.package.tables)
+    width = max(map(len, names), default=0)
     lines = [f"data package {report.package.root} (version {report.package.version})"]
-    for name in report.package.tables:
+    for name in names:
         rows = report.rows.get(name)
         lines.append(f"  {name:<{width}}  {'unreadable' if rows is None else f'{rows} rows'}")
-    verdict = "valid" if report.valid else f"INVALID: {len(report.problems)} problem{'s' * (len(report.problems) != 1)}"
-    lines.append(verdict)
+    count = len(problems)
+    lines.append("valid" if not count else f"INVALID: {count} problem{'s' * (count != 1)}")
     return "\n".join(lines)
 
 

@@ -36,6 +36,15 @@ HINTS: dict[str, str] = {
     "iso-code": "use a real ISO 3166-1 code, with iso2 of the same country as iso3",
     "language": "use a valid BCP 47 language tag such as en, ru, ko or zh-Hans",
     "quote-length": "quote at most 30 of the speaker's own words; summarise the rest",
+    "line-ending": "save the file with LF (Unix) line endings",
+    "final-newline": "end the last line with a newline",
+    "blank-line": "delete the blank line",
+    "whitespace": "remove the spaces before or after the value",
+    "control-character": "remove tabs, carriage returns and other control characters",
+    "line-break": "keep the value on one line",
+    "invisible-character": "delete zero-width and direction-changing characters; retype the value if unsure",
+    "unicode-nfc": "normalise the text to NFC (nkl-data fmt does this)",
+    "formula": "reword so the cell does not start with = + - or @",
 }
 
 
@@ -87,3 +96,31 @@ def as_text(problems: list[Problem]) -> str:
 
 def as_json(problems: list[Problem]) -> str:
     return json.dumps({"valid": not problems, "errors": [p.to_json() for p in sort(problems)]}, ensure_ascii=False, indent=2)
+
+
+def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
+    """GitHub Actions workflow commands, so problems show as annotations on the pull request.
+
+    COLUMNS maps each table to its column names, to turn a column name into a column number.
+    """
+    lines = []
+    for problem in sort(problems):
+        names = columns.get(problem.table, [])
+        props = {"file": problem.file or problem.table, "title": f"nkl-data {problem.check}"}
+        if problem.line:
+            props["line"] = str(problem.line)
+        if problem.column in names:
+            props["col"] = str(names.index(problem.column) + 1)
+        text = f"{problem.column + ': ' if problem.column else ''}{problem.message}"
+        if problem.value is not None:
+            text += f" (value: {problem.value!r})"
+        if problem.check in HINTS:
+            text += f". Hint: {HINTS[problem.check]}"
+        head = ",".join(f"{key}={_escape(value, property=True)}" for key, value in props.items())
+        lines.append(f"::error {head}::{_escape(text)}")
+    return "\n".join(lines)
+
+
+def _escape(text: str, property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text

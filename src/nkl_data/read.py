@@ -23,6 +23,8 @@ from .problems import Problem
 TEXT = pd.StringDtype()  # missing is pd.NA, never NaN
 DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 INTEGER_TEXT = r"[+-]?[0-9]+"
+BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(1 << 30)  # a huge cell is judged by the rules, not refused by the parser
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class RawTable:
     frame: pd.DataFrame
     lines: np.ndarray
     header: list[str]
+    problems: list[Problem]  # layout problems that did not stop parsing (BOM, CRLF, blank lines, ...)
 
 
 class CsvError(Exception):
@@ -47,17 +50,21 @@ class CsvError(Exception):
 def read_raw(table: Table, display_path: str = "") -> RawTable:
     """Parse TABLE's file into text columns; raise CsvError when it is not parseable CSV."""
     file = display_path or str(table.path)
+    problem = lambda line, check, message: Problem(table.name, line, None, check, message, None, file)  # noqa: E731
     try:
         data = table.path.read_bytes()
     except FileNotFoundError:
-        raise CsvError([Problem(table.name, None, None, "missing-file", "the table's file does not exist", None, file)]) from None
+        raise CsvError([problem(None, "missing-file", "the table's file does not exist")]) from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise CsvError([Problem(table.name, line, None, "encoding", f"the file is not UTF-8 (byte {data[error.start]:#04x} at offset {error.start})", None, file)]) from None
+        raise CsvError([problem(line, "encoding", f"the file is not UTF-8 (byte {data[error.start]:#04x} at offset {error.start}); "
+                                                 "it may have been saved as Windows-1251 or Latin-1")]) from None
+    layout = layout_problems(data, problem)
+    data = data.removeprefix(BOM)
     if not data.strip():
-        raise CsvError([Problem(table.name, 1, None, "header", "the file is empty; it needs at least the header row", None, file)])
+        raise CsvError([*layout, problem(1, "header", "the file is empty; it needs at least the header row")])
     header = next(csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [])
     names = [f"c{i}" for i in range(len(header))]
     try:
@@ -71,28 +78,44 @@ def read_raw(table: Table, display_path: str = "") -> RawTable:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise CsvError(_locate_csv_errors(table, data, file, str(error)), header) from None
+        raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
     frame = arrow.to_pandas(types_mapper=lambda _: TEXT)
     frame.columns = _unique_names(header)
-    return RawTable(table, frame, record_lines(data, len(frame)), header)
+    lines, blank = record_lines(data, len(frame))
+    layout += [problem(line, "blank-line", "blank line") for line in blank]
+    return RawTable(table, frame, lines, header, layout)
 
 
-def record_lines(data: bytes, records: int) -> np.ndarray:
-    """Physical line on which each data record starts (header is line 1).
+def layout_problems(data: bytes, problem) -> list[Problem]:
+    """The canonical layout: no byte order mark, LF line endings, a final newline."""
+    found = []
+    if data.startswith(BOM):
+        found.append(problem(1, "encoding", "the file starts with a byte order mark (BOM)"))
+    crlf = data.find(b"\r\n")
+    if crlf >= 0:
+        count = data.count(b"\r\n")
+        found.append(problem(data.count(b"\n", 0, crlf) + 1, "line-ending", f"Windows (CRLF) line endings on {count} lines; use LF"))
+    if data and not data.endswith(b"\n"):
+        found.append(problem(data.count(b"\n") + 1, "final-newline", "the last line does not end with a newline"))
+    return found
 
-    When no record spans several lines (the usual case) this is a range; otherwise the csv module
-    finds where each record starts.
+
+def record_lines(data: bytes, records: int) -> tuple[np.ndarray, list[int]]:
+    """Physical line on which each data record starts (header is line 1), and the blank lines.
+
+    When no record spans several lines and no line is blank (the usual case) this is a range;
+    otherwise the csv module finds where each record starts.
     """
     newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if newlines == records + 1:
-        return np.arange(2, records + 2)
-    starts = []
+        return np.arange(2, records + 2), []
+    starts, blank = [], []
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     previous = 0
-    for _ in reader:
-        starts.append(previous + 1)
+    for record in reader:
+        (starts if record else blank).append(previous + 1)
         previous = reader.line_num
-    return np.asarray(starts[1:], dtype=np.int64)
+    return np.asarray(starts[1:], dtype=np.int64), blank
 
 
 def typed(raw: RawTable) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import pandera_schemas, rules
+from . import hygiene, pandera_schemas, rules
 from .package import Package, Table, open_package
 from .problems import Problem
 from .read import CsvError, read_raw, typed
@@ -46,7 +46,9 @@ def validate(source: str | Path | None = None) -> Report:
                 problems.append(_header_problem(table, error.header, file))
             continue
         rows[table.name] = len(raw.frame)
+        problems.extend(raw.problems)
         problems.extend(schema_problems(raw, file))
+        problems.extend(hygiene.cell_problems(raw, file))
         loaded[table.name] = rules.Loaded(raw, typed(raw), file)
     problems.extend(rules.run(loaded))
     return Report(package, problems, rows, {name: item.typed for name, item in loaded.items()})

@@ -1,0 +1,74 @@
+"""The canonical form of a table's CSV file, and rewriting files into it.
+
+Canonical: UTF-8 without BOM, LF line endings, minimal RFC 4180 quoting, Unicode NFC, rows sorted
+by the primary key, a final newline. Nothing else changes: cell text, column order and the header
+stay as they are, so formatting then validating a valid file changes no byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .package import Table
+
+BOM = "\ufeff"
+
+
+class NotCsv(ValueError):
+    """The file cannot be parsed safely; formatting it could lose data."""
+
+
+@dataclass(frozen=True)
+class Result:
+    table: str
+    path: Path
+    changed: bool
+
+
+def canonical(text: str, table: Table) -> str:
+    """TEXT (a whole CSV file) in canonical form."""
+    try:
+        records = list(csv.reader(io.StringIO(text.removeprefix(BOM), newline=""), strict=True))
+    except csv.Error as error:
+        raise NotCsv(f"not valid CSV: {error}") from None
+    records = [r for r in records if r]  # blank lines
+    if not records:
+        raise NotCsv("the file is empty")
+    header, rows = records[0], records[1:]
+    if any(len(row) != len(header) for row in rows):
+        raise NotCsv("some records do not have one field per column; fix them first (nkl-data validate says where)")
+    rows = [[_nfc(_lf(cell)) for cell in row] for row in rows]
+    positions = [header.index(name) for name in table.primary_key if name in header]
+    rows.sort(key=lambda row: [row[i] for i in positions])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([_nfc(name) for name in header])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def format_table(table: Table, check: bool = False) -> Result:
+    """Rewrite TABLE's file canonically (or with CHECK, only say whether it would change)."""
+    data = table.path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotCsv("not UTF-8; re-save it as UTF-8 first (nkl-data does not guess encodings)") from None
+    formatted = canonical(text, table)
+    changed = formatted.encode("utf-8") != data
+    if changed and not check:
+        table.path.write_bytes(formatted.encode("utf-8"))
+    return Result(table.name, table.path, changed)
+
+
+def _lf(cell: str) -> str:
+    """A CRLF saved inside a quoted multi-line cell by a Windows editor becomes LF."""
+    return cell.replace("\r\n", "\n")
+
+
+def _nfc(cell: str) -> str:
+    return unicodedata.normalize("NFC", cell)
