@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from .package import Table
 
 BOM = "\ufeff"
@@ -72,3 +74,20 @@ def _lf(cell: str) -> str:
 
 def _nfc(cell: str) -> str:
     return unicodedata.normalize("NFC", cell)
+
+
+def to_csv_text(frame: pd.DataFrame, table: Table) -> str:
+    """A typed table (as ``nkl_data.load`` returns it) written back as canonical CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(list(frame.columns))
+    kinds = {f["name"]: f.get("type", "string") for f in table.fields}
+    columns = [_as_text(frame[name], kinds.get(name, "string")) for name in frame.columns]
+    writer.writerows(zip(*columns))
+    return canonical(out.getvalue(), table)
+
+
+def _as_text(values: pd.Series, kind: str) -> list[str]:
+    if kind == "date":
+        return [v.strftime("%Y-%m-%d") if not pd.isna(v) else "" for v in values]
+    return ["" if pd.isna(v) else str(v) for v in values]

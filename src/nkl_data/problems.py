@@ -106,11 +106,12 @@ def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
     lines = []
     for problem in sort(problems):
         names = columns.get(problem.table, [])
-        props = {"file": problem.file or problem.table, "title": f"nkl-data {problem.check}"}
+        props = {"file": problem.file or problem.table}
         if problem.line:
             props["line"] = str(problem.line)
         if problem.column in names:
             props["col"] = str(names.index(problem.column) + 1)
+        props["title"] = f"nkl-data {problem.check}"
         text = f"{problem.column + ': ' if problem.column else ''}{problem.message}"
         if problem.value is not None:
             text += f" (value: {problem.value!r})"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,12 +111,22 @@ def record_lines(data: bytes, records: int) -> tuple[np.ndarray, list[int]]:
     if newlines == records + 1:
         return np.arange(2, records + 2), []
     starts, blank = [], []
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    reader = csv.reader(physical_lines(data.decode("utf-8")))
     previous = 0
     for record in reader:
         (starts if record else blank).append(previous + 1)
         previous = reader.line_num
     return np.asarray(starts[1:], dtype=np.int64), blank
+
+
+def physical_lines(text: str) -> Iterator[str]:
+    """The file's lines split at LF only, so that the csv module's line count is ours: a CR on its
+    own is a character (and a control character in a cell), not a line break."""
+    lines = text.split("\n")
+    for line in lines[:-1]:
+        yield line + "\n"
+    if lines[-1]:
+        yield lines[-1]
 
 
 def typed(raw: RawTable) -> pd.DataFrame:
@@ -164,7 +175,7 @@ def _unique_names(header: list[str]) -> list[str]:
 def _locate_csv_errors(table: Table, data: bytes, file: str, arrow_message: str) -> list[Problem]:
     """Re-read with the csv module to name the line of each malformed record."""
     problems = []
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    reader = csv.reader(physical_lines(data.decode("utf-8")), strict=True)
     width = None
     previous = 0
     try:
