@@ -1,5 +1,6 @@
 """The wheel bundles the data: after pip install, loading works with no checkout and no network."""
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -38,7 +39,9 @@ def test_installed_wheel_loads_in_a_fresh_venv(wheel, tmp_path):
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)], check=True, timeout=300)
     code = ("import nkl_data; c = nkl_data.load('countries').set_index('iso3'); "
             "print(nkl_data.__file__); print(c.loc['NAM', 'iso2']); print(len(nkl_data.load('statements')))")
-    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    # without PYTHONPATH, which would let a checkout's src/ shadow the installed wheel
+    clean = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120, env=clean)
     assert result.returncode == 0, result.stderr
     location, iso2, statements = result.stdout.split()
     assert location.startswith(str(venv))

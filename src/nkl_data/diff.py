@@ -1,0 +1,459 @@
+"""Compare two versions of the data package and say which version bump the changes require.
+
+A version is a package folder (or its datapackage.json) or a git revision of the repository that
+holds the current folder. A revision is exported with ``git archive`` into a temporary folder, so
+the work tree is never touched and uncommitted edits never leak into "old".
+
+Rows are matched by primary key and compared as the text in the CSV (``read_raw``), so a diff shows
+exactly what a contributor changed in the file: "007" and "7" differ, Namibia's "NA" is not missing.
+The policy the bump follows is written in docs/versioning.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .package import DESCRIPTOR, Package, PackageError, Table, open_package
+from .read import CsvError, read_raw
+
+BUMPS = ["none", "patch", "minor", "major"]
+RANK = {bump: rank for rank, bump in enumerate(BUMPS)}
+EXPORTED = [DESCRIPTOR, "schemas", "datasets"]
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+
+# What each schema change requires; column_added depends on the field (see schema_changes).
+SCHEMA_BUMPS = {"table_added": "minor", "table_removed": "major", "column_removed": "major",
+                "column_retyped": "major", "key_changed": "major"}
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    table: str
+    change: str  # table_added, table_removed, column_added, column_removed, column_retyped, key_changed
+    column: str | None = None
+    bump: str = "none"
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"table": self.table, "change": self.change, "column": self.column}
+
+    def __str__(self) -> str:
+        what = {
+            "table_added": "table added", "table_removed": "table removed",
+            "column_added": f"column {self.column} added", "column_removed": f"column {self.column} removed",
+            "column_retyped": f"column {self.column} retyped", "key_changed": "primary key changed",
+        }[self.change]
+        return f"{self.table}: {what}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class TableDiff:
+    """Row differences of one table.
+
+    ``added`` and ``removed`` hold whole rows as text; ``changed`` holds one row per changed cell:
+    the key columns, then ``column``, ``old``, ``new`` (missing cells are ``pd.NA``).
+    ``key`` names the columns rows were matched by (the new primary key). ``removed_key`` is the same,
+    except when the new key cannot identify the old rows: then every old row is removed, named by the
+    old primary key, and every new row added.
+    """
+
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame
+    key: list[str]
+    removed_key: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return self.added.empty and self.removed.empty and self.changed.empty
+
+    def added_keys(self) -> list[Any]:
+        return _keys(self.added, self.key)
+
+    def removed_keys(self) -> list[Any]:
+        return _keys(self.removed, self.removed_key)
+
+    def changed_rows(self) -> list[dict[str, Any]]:
+        """Changed cells grouped by row: [{"key": key, "fields": {column: [old, new]}}]."""
+        rows: dict[Any, dict[str, list]] = {}
+        for key, record in zip(_keys(self.changed, self.key), self.changed.itertuples(index=False)):
+            column, old, new = record[-3:]
+            rows.setdefault(_hashable(key), {})[column] = [_cell(old), _cell(new)]
+        return [{"key": list(key) if isinstance(key, tuple) else key, "fields": fields} for key, fields in rows.items()]
+
+
+@dataclass
+class DiffResult:
+    old_version: str
+    new_version: str
+    required_bump: str
+    schema_changes: list[SchemaChange]
+    tables: dict[str, TableDiff] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.schema_changes and all(t.empty for t in self.tables.values())
+
+    def explain(self) -> list[str]:
+        """Why the required bump is what it is: one line per change, e.g. "statements: 2 rows added requires a minor bump"."""
+        return [f"{what} requires a {bump} bump" for what, bump in reasons(self.schema_changes, self.tables)]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract (a dict ready for json.dumps); keys are a string, or a list for composite keys."""
+        return {
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "required_bump": self.required_bump,
+            "schema_changes": [c.to_json() for c in self.schema_changes],
+            "tables": {name: {"added": t.added_keys(), "removed": t.removed_keys(), "changed": t.changed_rows()}
+                       for name, t in self.tables.items()},
+        }
+
+    def to_text(self) -> str:
+        head = f"data version {self.old_version or '?'} -> {self.new_version or '?'}"
+        if self.empty:
+            return f"{head}: no differences"
+        lines = [f"{head}; the changes require a {self.required_bump} bump"]
+        if self.schema_changes:
+            lines.append("schema changes:")
+            lines += [f"  {c} [{c.bump}]" for c in self.schema_changes]
+        for name, table in self.tables.items():
+            if table.empty:
+                continue
+            changed = table.changed_rows()
+            lines.append(f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(changed)} changed")
+            lines += [f"  + {_show_key(k)}" for k in table.added_keys()]
+            lines += [f"  - {_show_key(k)}" for k in table.removed_keys()]
+            for row in changed:
+                lines.append(f"  ~ {_show_key(row['key'])}")
+                lines += [f"      {column}: {_show(old)} -> {_show(new)}" for column, (old, new) in row["fields"].items()]
+        return "\n".join(lines)
+
+    def to_markdown(self, max_rows: int = 50) -> str:
+        """A pull-request comment: counts per table, then details (at most MAX_ROWS per list, to fit a comment)."""
+        lines = [f"### Data diff: {self.old_version or '?'} → {self.new_version or '?'}", ""]
+        if self.empty:
+            return "\n".join(lines + ["No differences."])
+        lines += [f"Required version bump: **{self.required_bump}**", "",
+                  "| table | added | removed | changed |", "|---|---:|---:|---:|"]
+        for name, table in self.tables.items():
+            lines.append(f"| `{name}` | {len(table.added)} | {len(table.removed)} | {len(table.changed_rows())} |")
+        if self.schema_changes:
+            lines += ["", "#### Schema changes", ""]
+            lines += [f"- {_code(c.table)}: {str(c).split(': ', 1)[1]} (**{c.bump}**)" for c in self.schema_changes]
+        for name, table in self.tables.items():
+            if table.empty:
+                continue
+            lines += ["", f"#### {_code(name)}", ""]
+            lines += _capped([f"- added {_code(_show_key(k))}" for k in table.added_keys()], max_rows)
+            lines += _capped([f"- removed {_code(_show_key(k))}" for k in table.removed_keys()], max_rows)
+            changed = [f"- changed {_code(_show_key(row['key']))}: "
+                       + "; ".join(f"{_code(c)} {_code(_show(o))} → {_code(_show(n))}" for c, (o, n) in row["fields"].items())
+                       for row in table.changed_rows()]
+            lines += _capped(changed, max_rows)
+        return "\n".join(lines)
+
+
+def diff(old: str | Path, new: str | Path) -> DiffResult:
+    """Compare OLD with NEW; each a package folder, its datapackage.json, or a git revision."""
+    with ExitStack() as stack:
+        before = open_package(resolve(old, stack))
+        after = open_package(resolve(new, stack))
+        changes = schema_changes(before, after)
+        tables = {name: _table_diff(before.tables.get(name), after.tables.get(name), str(old), str(new))
+                  for name in _union(before.tables, after.tables)}
+    required = max((bump for _, bump in reasons(changes, tables)), key=RANK.__getitem__, default="none")
+    return DiffResult(before.version, after.version, required, changes, tables)
+
+
+def reasons(changes: list[SchemaChange], tables: dict[str, TableDiff]) -> list[tuple[str, str]]:
+    """(change, bump it requires) for every change: the policy of docs/versioning.md in one place."""
+    found = [(str(change), change.bump) for change in changes]
+    whole = {c.table for c in changes if c.change in ("table_added", "table_removed")}
+    for name, table in tables.items():
+        if name in whole:  # "table added/removed" already says it all
+            continue
+        for count, verb, bump in [(len(table.added), "added", "minor"), (len(table.removed), "removed", "patch"),
+                                  (len(table.changed_rows()), "changed", "patch")]:
+            if count:
+                found.append((f"{name}: {_plural(count, 'row')} {verb}", bump))
+    return found
+
+
+def check_version(result: DiffResult) -> tuple[bool, list[str]]:
+    """Is the version bump from old to new at least the bump the changes require?
+
+    Unchanged data passes whatever the versions say; a version that is not X.Y.Z, or that went down,
+    fails whenever the data changed.
+    """
+    if result.required_bump == "none":
+        return True, [f"no data changes; version {result.old_version} -> {result.new_version}"]
+    went = f"version went {result.old_version} -> {result.new_version}"
+    actual = bump_between(result.old_version, result.new_version)
+    if actual is None:
+        return False, [f"{went}: versions must be X.Y.Z with the new one higher; the changes require a {result.required_bump} bump"]
+    failed = [f"{what} requires a {bump} bump; {went} ({actual})"
+              for what, bump in reasons(result.schema_changes, result.tables) if RANK[bump] > RANK[actual]]
+    if failed:
+        return False, failed
+    return True, [f"{went} ({actual}), enough for the {result.required_bump} bump the changes require"]
+
+
+def bump_between(old: str, new: str) -> str | None:
+    """"major", "minor", "patch" or "none" from OLD to NEW; None when either is not X.Y.Z or NEW is lower.
+
+    Pre-release and build suffixes are ignored: the policy is about X.Y.Z.
+
+    >>> bump_between("1.2.3", "1.3.0"), bump_between("1.3.0", "1.2.9")
+    ('minor', None)
+    """
+    parts = [re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", v.strip()) for v in (old, new)]
+    if not all(parts):
+        return None
+    before, after = (tuple(map(int, p.groups())) for p in parts)
+    if after < before:
+        return None
+    for index, bump in enumerate(["major", "minor", "patch"]):
+        if after[index] > before[index]:
+            return bump
+    return "none"
+
+
+# Where the two versions come from ---------------------------------------------------------------
+
+def resolve(spec: str | Path, stack: ExitStack) -> Path:
+    """A folder holding SPEC's package: the path itself, or a revision exported to a temporary folder.
+
+    An existing path wins over a revision of the same name. The temporary folder lives as long as STACK.
+    """
+    if Path(spec).exists():
+        return Path(spec)
+    text = str(spec)
+    if not text or text.startswith("-"):
+        raise PackageError(f"{text!r}: not a package path or a git revision")
+    top = _git(["rev-parse", "--show-toplevel"], os.getcwd(), f"{text}: no such file or folder, and the current folder is not in a git repository").strip()
+    commit = _git(["rev-parse", "--verify", "--quiet", f"{text}^{{commit}}"], top,
+                  f"{text}: no such file or folder, and not a revision of the git repository {top}").strip()
+    present = _git(["ls-tree", "--name-only", commit, "--", *EXPORTED], top, f"{text}: cannot list the revision's files").split("\n")
+    if DESCRIPTOR not in present:
+        raise PackageError(f"{text}: revision {commit[:12]} has no {DESCRIPTOR} at the top of the repository")
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nkl-data-diff-")))
+    _export(top, commit, [p for p in present if p], folder, text)
+    return folder
+
+
+def _git(args: list[str], cwd: str, failure: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PackageError(f"{failure} (git: {error})") from None
+    if done.returncode != 0:
+        raise PackageError(failure)
+    return done.stdout
+
+
+def _export(top: str, commit: str, paths: list[str], folder: Path, label: str) -> None:
+    """Stream `git archive` of PATHS into FOLDER; the tar "data" filter refuses links and paths that leave it."""
+    process = subprocess.Popen(["git", "archive", "--format=tar", commit, "--", *paths], cwd=top,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+            archive.extractall(folder, filter="data")
+    except (tarfile.TarError, OSError) as error:
+        process.kill()
+        raise PackageError(f"{label}: cannot export the revision ({error})") from None
+    finally:
+        process.stdout.close()
+        stderr = process.stderr.read().decode(errors="replace")
+        process.stderr.close()
+        process.wait()
+    if process.returncode != 0:
+        raise PackageError(f"{label}: git archive failed: {stderr.strip()}")
+
+
+# Schema changes ----------------------------------------------------------------------------------
+
+def schema_changes(old: Package, new: Package) -> list[SchemaChange]:
+    """Table, column, type and key changes, table by table (new order, then removed tables)."""
+    changes: list[SchemaChange] = []
+    for name in _union(old.tables, new.tables):
+        before, after = old.tables.get(name), new.tables.get(name)
+        if before is None or after is None:
+            kind = "table_added" if before is None else "table_removed"
+            changes.append(SchemaChange(name, kind, None, SCHEMA_BUMPS[kind]))
+            continue
+        if before.primary_key != after.primary_key:
+            changes.append(SchemaChange(name, "key_changed", None, "major",
+                                        f"{_show_key(before.primary_key)} -> {_show_key(after.primary_key)}"))
+        old_fields = {f["name"]: f for f in before.fields}
+        new_fields = {f["name"]: f for f in after.fields}
+        changes += [SchemaChange(name, "column_removed", c, "major") for c in old_fields if c not in new_fields]
+        for column, spec in new_fields.items():
+            if column not in old_fields:
+                required = bool(spec.get("constraints", {}).get("required"))
+                changes.append(SchemaChange(name, "column_added", column, "major" if required else "minor",
+                                            "required" if required else "optional"))
+            elif _type(old_fields[column]) != _type(spec):
+                changes.append(SchemaChange(name, "column_retyped", column, "major",
+                                            f"{_type(old_fields[column])} -> {_type(spec)}"))
+    return changes
+
+
+def _type(spec: dict[str, Any]) -> str:
+    return spec.get("type", "string")  # the Table Schema default
+
+
+# Row changes -------------------------------------------------------------------------------------
+
+def _table_diff(old: Table | None, new: Table | None, old_label: str, new_label: str) -> TableDiff:
+    before = _frame(old, old_label) if old else None
+    after = _frame(new, new_label) if new else None
+    if before is None or after is None:
+        present, table = (after, new) if before is None else (before, old)
+        key = _own_key(present, table, new_label if before is None else old_label)
+        nothing = present.iloc[0:0]
+        added, removed = (present, nothing) if before is None else (nothing, present)
+        return TableDiff(added.reset_index(drop=True), removed.reset_index(drop=True), _no_changes(key), key, key)
+    old_key = _own_key(before, old, old_label)
+    new_key = _own_key(after, new, new_label)
+    if not set(new_key) <= set(before.columns) or pd.MultiIndex.from_frame(before[new_key]).has_duplicates:
+        # the new key cannot identify the old rows: every row was removed, every row added
+        return TableDiff(after.reset_index(drop=True), before.reset_index(drop=True), _no_changes(new_key), new_key, old_key)
+    positions = pd.MultiIndex.from_frame(before[new_key]).get_indexer(pd.MultiIndex.from_frame(after[new_key]))
+    matched = positions != -1
+    old_rows, new_rows = positions[matched], np.flatnonzero(matched)
+    kept_old = np.zeros(len(before), dtype=bool)
+    kept_old[old_rows] = True
+    shared = [c for c in after.columns if c in before.columns and c not in new_key]
+    a = before.iloc[old_rows][shared].reset_index(drop=True)
+    b = after.iloc[new_rows][shared].reset_index(drop=True)
+    same = (a == b).fillna(False) | (a.isna() & b.isna())  # text equality; missing equals missing
+    rows, columns = np.nonzero(~same.to_numpy(dtype=bool))
+    changed = after.iloc[new_rows[rows]][new_key].reset_index(drop=True).assign(
+        column=pd.array([shared[c] for c in columns], dtype=object),
+        old=pd.array(a.to_numpy(dtype=object)[rows, columns], dtype=object),
+        new=pd.array(b.to_numpy(dtype=object)[rows, columns], dtype=object),
+    )
+    return TableDiff(after[~matched].reset_index(drop=True), before[~kept_old].reset_index(drop=True), changed, new_key, new_key)
+
+
+def _frame(table: Table, label: str) -> pd.DataFrame:
+    try:
+        return read_raw(table).frame
+    except CsvError as error:
+        raise PackageError(f"{label}: cannot read table {table.name}: {error}") from None
+
+
+def _own_key(frame: pd.DataFrame, table: Table, label: str) -> list[str]:
+    """The table's primary key, checked: rows can only be matched by a key that exists and is unique."""
+    key = table.primary_key
+    if not key:
+        raise PackageError(f"{label}: table {table.name} has no primaryKey; rows are matched by primary key")
+    missing = [c for c in key if c not in frame.columns]
+    if missing:
+        raise PackageError(f"{label}: table {table.name}: key column {', '.join(missing)} is not in the CSV header")
+    if pd.MultiIndex.from_frame(frame[key]).has_duplicates:
+        raise PackageError(f"{label}: table {table.name} has duplicate primary keys; run nkl-data validate")
+    return key
+
+
+def _no_changes(key: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.array([], dtype=object) for c in [*key, "column", "old", "new"]})
+
+
+# Formatting helpers ------------------------------------------------------------------------------
+
+def _union(first: dict, second: dict) -> list[str]:
+    return [*second, *(name for name in first if name not in second)]
+
+
+def _cell(value: Any) -> str | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> list[Any]:
+    values = [[_cell(v) for v in row] for row in frame[key].itertuples(index=False, name=None)]
+    return [row[0] if len(key) == 1 else row for row in values]
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
+def _show_key(key: Any) -> str:
+    return ", ".join(_show_key(k) for k in key) if isinstance(key, (list, tuple)) else ("(missing)" if key is None else str(key))
+
+
+def _show(value: str | None) -> str:
+    return "(missing)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _code(text: str) -> str:
+    """TEXT as a Markdown code span on one line, whatever backticks it holds."""
+    text = text.replace("\n", " ")
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _capped(lines: list[str], limit: int) -> list[str]:
+    return lines if len(lines) <= limit else [*lines[:limit], f"- … and {len(lines) - limit} more"]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+# Command line ------------------------------------------------------------------------------------
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `diff OLD NEW [--format text|json|markdown] [--check-version]` to an argparse subparsers object."""
+    parser = subparsers.add_parser("diff", help="compare two versions of the data package (paths or git revisions)")
+    parser.add_argument("old", help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
+    parser.add_argument("new", help="the same, for the newer version")
+    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    parser.add_argument("--check-version", action="store_true",
+                        help="exit 1 unless the data version was bumped at least as much as the changes require")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the diff; 0 ok, 1 when --check-version fails, 2 on usage errors.
+
+    The version check's messages follow the report on stdout, except with --format json, where they
+    go to stderr so that stdout stays the JSON contract.
+    """
+    try:
+        result = diff(args.old, args.new)
+    except PackageError as error:
+        print(f"nkl-data: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.to_markdown() if args.format == "markdown" else result.to_text())
+    if not args.check_version:
+        return EXIT_OK
+    ok, messages = check_version(result)
+    verdict = "version check passed" if ok else "version check FAILED"
+    if args.format == "json":
+        print("\n".join([f"nkl-data: {verdict}", *messages]), file=sys.stderr)
+    elif args.format == "markdown":
+        print("\n".join(["", f"#### {verdict.capitalize()}", "", *[f"- {m}" for m in messages]]))
+    else:
+        print("\n".join([verdict, *[f"  {m}" for m in messages]]))
+    return EXIT_OK if ok else EXIT_CHECK_FAILED
