@@ -20,9 +20,16 @@ except PackageNotFoundError:  # running from a checkout without installing
     __version__ = "0+unknown"
 
 
+def diff(old, new):
+    """Row-level differences between two package versions (paths or git revisions); see nkl_data.compare."""
+    from .compare import diff as _diff
+
+    return _diff(old, new)
+
+
 def data_version(source=None) -> str:
     """The version of the data package (datapackage.json), distinct from the code's __version__."""
     return open_package(source).version
 
 
-__all__ = ["InvalidPackage", "PackageError", "data_version", "load", "load_all", "tables", "__version__"]
+__all__ = ["InvalidPackage", "PackageError", "data_version", "diff", "load", "load_all", "tables", "__version__"]

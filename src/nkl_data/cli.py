@@ -21,10 +21,15 @@ def main(argv: list[str] | None = None) -> int:
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    from . import compare
+
+    compare.register(commands)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_VALID
+    if args.command == "diff":
+        return compare.run(args)
     try:
         if args.command == "fmt":
             return fmt_command(args.path, args.check)

@@ -1,4 +1,4 @@
-"""nkl_data.diff over real git history: a temporary repository whose commits make each kind of change.
+"""nkl_data.compare over real git history: a temporary repository whose commits make each kind of change.
 
 Every scenario starts from the release tagged v0.1.0 (the repository's own package), makes one kind
 of change, commits it with a version bump that is too small (HEAD~1), then with one that is enough
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from support import REPO, PackageCopy
-from nkl_data import diff as nd
+from nkl_data import compare as nd
 from nkl_data.package import PackageError
 
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
