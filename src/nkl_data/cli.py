@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
+    cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
+    cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
     from . import compare
 
     compare.register(commands)
@@ -33,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "fmt":
             return fmt_command(args.path, args.check)
+        if args.command == "coverage":
+            return coverage_command(args.path, args.check)
         return validate_command(args.path, args.format)
     except PackageError as error:
         print(f"nkl-data: {error}", file=sys.stderr)
@@ -98,6 +103,23 @@ def fmt_command(path: str, check: bool) -> int:
             print(f"{table.path}: {'not canonical' if check else 'reformatted'}")
             status = EXIT_INVALID if check else status
     return status
+
+
+def coverage_command(path: str, check: bool) -> int:
+    from . import coverage
+
+    root = find_root(path)
+    target = root / "docs" / "coverage.md"
+    before = target.read_text(encoding="utf-8") if target.exists() else None
+    if check:
+        gaps = root / "docs" / "gaps.md"
+        fresh = coverage.report(root, gaps.read_text(encoding="utf-8") if gaps.exists() else "")
+        if fresh != before:
+            print(f"{target}: out of date; run nkl-data coverage", file=sys.stderr)
+            return EXIT_INVALID
+        return EXIT_VALID
+    print(coverage.write(root, root))
+    return EXIT_VALID
 
 
 def summary(report, problems, only: str | None = None) -> str:
