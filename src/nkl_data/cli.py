@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .load import InvalidPackage
 from .package import DESCRIPTOR, PackageError, find_root, open_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except PackageError as error:
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except InvalidPackage as error:
+        print(f"nkl-data: {error}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 def resolve(path: str | None) -> tuple[str | None, str | None]:
