@@ -30,7 +30,8 @@ def optional(strategy):
 def movement(draw, countries, sources, deadlines, schema):
     field = {f["name"]: f for f in schema["fields"]}
     precision = draw(st.sampled_from(field["date_precision"]["constraints"]["enum"]))
-    day = draw(st.dates(dt.date(1990, 1, 1), dt.date.today()))
+    source_id, published = draw(st.sampled_from(sources))
+    day = draw(st.dates(dt.date(1990, 1, 1), published))  # an event cannot postdate its source
     day = {"day": day, "month": day.replace(day=1), "year": day.replace(month=1, day=1)}[precision]
     slug = draw(st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True))
     counts = sorted(draw(st.lists(st.integers(0, 10**7), min_size=3, max_size=3)))
@@ -42,7 +43,7 @@ def movement(draw, countries, sources, deadlines, schema):
         "movement_type": draw(st.sampled_from(field["movement_type"]["constraints"]["enum"])),
         "quantity_text": draw(optional(text())), "count_low": low, "count_best": best, "count_high": high,
         "reported_by": draw(text()), "deadline_id": draw(optional(st.sampled_from(deadlines))),
-        "source_id": draw(st.sampled_from(sources)), "notes": draw(optional(text(multiline=True))),
+        "source_id": source_id, "notes": draw(optional(text(multiline=True))),
     }
 
 
@@ -51,7 +52,7 @@ def test_generated_rows_are_valid_and_round_trip(tmp_path_factory):
     opened = open_package(package.root)
     table = opened.table("worker_movements")
     countries = [r["iso3"] for r in package.rows("countries")]
-    sources = [r["source_id"] for r in package.rows("sources")]
+    sources = [(r["source_id"], dt.date.fromisoformat(r["published_date"])) for r in package.rows("sources")]
     deadlines = [r["deadline_id"] for r in package.rows("deadlines")]
     rows = st.lists(movement(countries, sources, deadlines, table.schema), min_size=1, max_size=8, unique_by=lambda r: r["movement_id"])
 

@@ -1,5 +1,7 @@
 """Every contract rule has a failing example; the shipped package passes."""
 
+import datetime as dt
+
 import pytest
 
 from support import REPO, checks
@@ -24,6 +26,8 @@ CASES = [
     ("sources", dict(published_date="1989-12-31"), "published_date", "minimum"),
     ("sources", dict(published_date="16/01/2020"), "published_date", "type"),
     ("sources", dict(language="english"), "language", "pattern"),
+    ("sources", dict(published_date_precision="week"), "published_date_precision", "enum"),
+    ("sources", dict(published_date="2019-11-06", published_date_precision="month"), "published_date", "date-precision"),
     ("sources", dict(language="xx-Qqqq-ZZZZZZZZZ"), "language", "language"),
     ("countries", dict(iso3="RUS"), "iso3", "primary-key"),
     ("countries", dict(iso3="XKX", iso2="XK"), "iso3", "iso-code"),
@@ -131,3 +135,23 @@ def test_not_utf8(package):
 def test_missing_file(package):
     package.csv("deadlines").unlink()
     assert ("deadlines", None, "missing-file") in checks(package.problems())
+
+
+def test_an_event_cannot_postdate_its_source(package):
+    source = package.rows("sources")[0]
+    published = source["published_date"]
+    day_after = (dt.date.fromisoformat(published) + dt.timedelta(days=1)).isoformat()
+    line = package.add("worker_movements", movement_id=f"{day_after}-after-its-source", date=day_after, source_id=source["source_id"])
+    found = [p for p in package.problems() if p.check == "source-date"]
+    assert [(p.table, p.line, p.column, p.value) for p in found] == [("worker_movements", line, "date", day_after)]
+
+
+def test_a_month_precise_source_covers_its_whole_month(package):
+    rows = package.rows("sources")
+    rows[0].update(published_date="2019-12-01", published_date_precision="month")
+    package.write("sources", rows)
+    cited = rows[0]["source_id"]
+    package.add("worker_movements", movement_id="2019-12-31-end-of-month", date="2019-12-31", source_id=cited)
+    assert not [p for p in package.problems() if p.check == "source-date"]
+    package.add("worker_movements", movement_id="2020-01-01-next-month", date="2020-01-01", source_id=cited)
+    assert [p.value for p in package.problems() if p.check == "source-date"] == ["2020-01-01"]

@@ -32,6 +32,7 @@ HINTS: dict[str, str] = {
     "date-order": "a deadline cannot fall due before the resolution was adopted",
     "future-date": "dates cannot be later than today",
     "date-precision": "with month precision write the 1st of the month; with year precision write January 1st",
+    "source-date": "an event cannot postdate the page that reports it: check the row's date and the source's published_date",
     "id-date": "start the id with the row's own date, as YYYY-MM-DD-",
     "iso-code": "use a real ISO 3166-1 code, with iso2 of the same country as iso3",
     "language": "use a valid BCP 47 language tag such as en, ru, ko or zh-Hans",

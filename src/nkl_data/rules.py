@@ -18,6 +18,13 @@ from .problems import Problem
 from .read import RawTable
 
 QUOTE_MAX_WORDS = 30
+# Dates whose precision another column gives: (date column, precision column).
+PRECISION = {
+    "sources": ("published_date", "published_date_precision"),
+    "statements": ("date", "date_precision"),
+    "worker_movements": ("date", "date_precision"),
+    "worker_estimates": ("as_of_date", "date_precision"),
+}
 # Event ids start with the row's own date so that sorting by id is chronological.
 ID_DATES = {
     "deadlines": ("deadline_id", "due_date"),
@@ -81,18 +88,46 @@ def no_future_dates(package: Package, today: dt.date | None = None) -> list[Prob
 
 
 def date_precision(package: Package) -> list[Problem]:
+    """A month-precise date is the 1st of its month; a year-precise one is 1 January."""
     problems = []
-    for loaded in _with_columns(package, "date_precision"):
-        frame = loaded.typed
-        column = ID_DATES.get(loaded.table.name, (None, None))[1]
-        if column not in frame.columns:
+    for name, (column, precision_column) in PRECISION.items():
+        loaded = package.get(name)
+        if loaded is None or not {column, precision_column} <= set(loaded.typed.columns):
             continue
-        dates, precision = frame[column], frame["date_precision"].astype("string")
+        dates, precision = loaded.typed[column], loaded.typed[precision_column].astype("string")
         not_first = (precision == "month") & (dates.dt.day != 1)
         not_new_year = (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
-        for i in frame.index[(not_first | not_new_year).fillna(False)]:
+        for i in loaded.typed.index[(not_first | not_new_year).fillna(False)]:
             problems.append(loaded.problem(i, column, "date-precision",
-                                           f"with date_precision {precision[i]} the date must be the first day of the {precision[i]}", _day(dates[i])))
+                                           f"with {precision_column} {precision[i]} the date must be the first day of the {precision[i]}", _day(dates[i])))
+    return problems
+
+
+def not_after_source(package: Package) -> list[Problem]:
+    """An event cannot be dated after the page that reports it was published.
+
+    A source dated only to the month or year is given until the end of that month or year.
+    """
+    sources = package.get("sources")
+    if sources is None or not {"source_id", "published_date", "published_date_precision"} <= set(sources.typed.columns):
+        return []
+    frame = sources.typed.dropna(subset=["source_id", "published_date"])
+    precision = frame["published_date_precision"].astype("string").fillna("day")
+    published = frame["published_date"]
+    latest = published.where(precision != "month", published + pd.offsets.MonthEnd(0))
+    latest = latest.where(precision != "year", published + pd.offsets.YearEnd(0))
+    latest_by_source = dict(zip(frame["source_id"], latest))
+    problems = []
+    for name in ("statements", "worker_movements", "worker_estimates"):
+        loaded = package.get(name)
+        column = PRECISION[name][0]
+        if loaded is None or not {column, "source_id"} <= set(loaded.typed.columns):
+            continue
+        dates = loaded.typed[column]
+        limit = loaded.typed["source_id"].map(latest_by_source)
+        for i in loaded.typed.index[(dates > limit).fillna(False)]:
+            problems.append(loaded.problem(i, column, "source-date",
+                                           f"the date is after its source {loaded.typed['source_id'][i]} was published ({_day(limit[i])})", _day(dates[i])))
     return problems
 
 
@@ -174,7 +209,7 @@ def foreign_keys(package: Package) -> list[Problem]:
     return problems
 
 
-RULES: list[Rule] = [count_order, deadline_after_adoption, no_future_dates, date_precision,
+RULES: list[Rule] = [count_order, deadline_after_adoption, no_future_dates, date_precision, not_after_source,
                      id_starts_with_date, quote_length, iso_codes, language_tags, foreign_keys]
 
 
