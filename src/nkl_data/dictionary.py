@@ -33,7 +33,7 @@ def render(source: str | Path | None = None) -> str:
     out += [f"- Licence: {_licence(licence)}" for licence in descriptor.get("licenses", [])]
     out += ["- Examples are the first non-empty value of each column in the data, as written in the CSV"
             f" (shortened to {EXAMPLE_LENGTH} characters).", "", "## Tables", ""]
-    out += [f"- [{name}](#{_anchor(name)}): {_text(_title(package, name))}" for name in package.tables]
+    out += [f"- [{name}](#{_anchor(name)}): {_text(package.title(name))}" for name in package.tables]
     for table in package.tables.values():
         out += ["", *_table_section(package, table)]
     return "\n".join(out) + "\n"
@@ -50,7 +50,7 @@ def write(root: str | Path) -> Path:
 
 def _table_section(package: Package, table: Table) -> list[str]:
     schema = table.schema
-    out = [f"## {table.name}", "", f"**{_text(_title(package, table.name))}.** {_text(schema.get('description', ''))}".rstrip(), ""]
+    out = [f"## {table.name}", "", f"**{_text(package.title(table.name))}.** {_text(schema.get('description', ''))}".rstrip(), ""]
     out.append(f"- File: `{table.path.relative_to(package.root).as_posix()}`")
     out.append(f"- Primary key: {', '.join(map(_code, table.primary_key)) or 'none'}")
     for key in table.foreign_keys:
@@ -63,8 +63,7 @@ def _table_section(package: Package, table: Table) -> list[str]:
     out += ["", "| column | type | required | constraints | description | example |", "|---|---|---|---|---|---|"]
     for spec in table.fields:
         name = spec["name"]
-        required = spec.get("constraints", {}).get("required") or name in table.primary_key  # a key is always required
-        cells = [_code(name), _type(spec), "yes" if required else "no", _constraints(spec),
+        cells = [_code(name), _type(spec), "yes" if table.required(name) else "no", _constraints(spec),
                  _text(spec.get("description", "")), _code(examples.get(name, ""))]
         out.append("| " + " | ".join(cells) + " |")
     return out
@@ -113,11 +112,6 @@ def _examples(table: Table) -> dict[str, str]:
 def _shorten(text: str) -> str:
     text = " ".join(text.splitlines())
     return text if len(text) <= EXAMPLE_LENGTH else text[: EXAMPLE_LENGTH - 1].rstrip() + "…"
-
-
-def _title(package: Package, name: str) -> str:
-    resource = next((r for r in package.descriptor["resources"] if r.get("name") == name), {})
-    return resource.get("title") or name
 
 
 def _licence(licence: dict[str, Any]) -> str:
