@@ -40,3 +40,22 @@ def test_symlink_out_of_the_package_is_refused(package, tmp_path):
     link.symlink_to(outside)
     with pytest.raises(PackageError, match="outside the package"):
         open_package(package.root)
+
+
+def test_a_key_column_is_required_even_without_the_constraint(package):
+    path = package.root / "schemas" / "countries.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"][0]["constraints"].pop("required")  # iso3, the primary key
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    countries = open_package(package.root).table("countries")
+    assert countries.required("iso3") and countries.required("name")
+    assert not open_package(package.root).table("statements").required("quote")
+
+
+def test_title_comes_from_the_descriptor_else_the_name(package):
+    path = package.root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    del descriptor["resources"][1]["title"]  # countries
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    opened = open_package(package.root)
+    assert (opened.title("deadlines"), opened.title("countries")) == ("Security Council deadlines", "countries")

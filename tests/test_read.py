@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from nkl_data.package import open_package
-from nkl_data.read import read_raw, record_lines, typed
+from nkl_data.read import convert, loaded_type, read_raw, record_lines, typed
 
 
 def test_lossless_text(package):
@@ -53,3 +53,17 @@ def test_integer_keeps_missing_as_na(package):
 def test_record_lines(text, expected):
     records = len(expected)
     assert record_lines(text, records)[0].tolist() == expected
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ({"name": "n", "type": "integer", "constraints": {"minimum": 0}}, "integer"),
+    ({"name": "d", "type": "date"}, "date"),
+    ({"name": "e", "type": "string", "constraints": {"enum": ["a", "b"]}}, "enum"),
+    ({"name": "s"}, "text"),  # Table Schema's default type is string
+    ({"name": "x", "type": "number"}, "text"),  # types the loader does not convert stay text
+])
+def test_loaded_type_names_what_convert_produces(spec, expected):
+    assert loaded_type(spec) == expected
+    dtype = convert(pd.Series(["1"], dtype="string"), spec).dtype
+    assert {"integer": dtype == "Int64", "date": dtype.kind == "M", "enum": isinstance(dtype, pd.CategoricalDtype),
+            "text": isinstance(dtype, pd.StringDtype)}[expected]

@@ -48,6 +48,10 @@ class Table:
     def field(self, name: str) -> dict[str, Any]:
         return next(f for f in self.fields if f["name"] == name)
 
+    def required(self, name: str) -> bool:
+        """Required by its constraints, or as part of the primary key (which Table Schema makes required)."""
+        return bool(self.field(name).get("constraints", {}).get("required")) or name in self.primary_key
+
 
 @dataclass(frozen=True)
 class Package:
@@ -64,6 +68,11 @@ class Package:
             return self.tables[name]
         except KeyError:
             raise PackageError(f"no table {name!r} in {self.root / DESCRIPTOR}; tables: {', '.join(self.tables)}") from None
+
+    def title(self, name: str) -> str:
+        """Table NAME's title in datapackage.json, else its name."""
+        resource = next((r for r in self.descriptor["resources"] if r.get("name") == name), {})
+        return resource.get("title") or name
 
     def table_for_file(self, path: Path) -> Table | None:
         target = path.resolve()

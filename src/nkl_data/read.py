@@ -145,14 +145,26 @@ def to_types(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(columns, index=frame.index)
 
 
+def loaded_type(spec: dict[str, Any]) -> str:
+    """How a schema field is typed once loaded: "integer", "date", "enum" or "text".
+
+    Any other Frictionless type loads as text. Exports follow this too, so a file never claims a
+    type the loader does not give.
+    """
+    declared = spec.get("type", "string")
+    if declared in ("integer", "date"):
+        return declared
+    return "enum" if spec.get("constraints", {}).get("enum") is not None else "text"
+
+
 def convert(values: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    kind = spec.get("type", "string")
-    if kind == "integer":
+    loaded = loaded_type(spec)
+    if loaded == "integer":
         return pd.to_numeric(values.where(values.str.fullmatch(INTEGER_TEXT, na=False)), errors="coerce").astype("Int64")
-    if kind == "date":
+    if loaded == "date":
         return pd.to_datetime(values.where(values.str.fullmatch(DATE_TEXT, na=False)), format="%Y-%m-%d", errors="coerce")
-    enum = spec.get("constraints", {}).get("enum")
-    if enum is not None:
+    if loaded == "enum":
+        enum = spec["constraints"]["enum"]
         return pd.Series(pd.Categorical(values.where(values.isin(enum)), categories=enum), index=values.index)
     return values.astype(TEXT)
 
