@@ -25,15 +25,21 @@ def main(argv: list[str] | None = None) -> int:
     cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
     cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
     cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
-    from . import compare
+    from . import compare, dictionary, export
 
     compare.register(commands)
+    dictionary.register(commands)
+    export.register(commands)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_VALID
     if args.command == "diff":
         return compare.run(args)
+    if args.command == "dictionary":
+        return dictionary.run(args)
+    if args.command == "export":
+        return export.run(args)
     try:
         if args.command == "fmt":
             return fmt_command(args.path, args.check)
