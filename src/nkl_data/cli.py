@@ -25,11 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
     cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
     cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
-    from . import compare, dictionary, export
+    from . import compare, dictionary, export, release, site
 
     compare.register(commands)
     dictionary.register(commands)
     export.register(commands)
+    site.register(commands)
+    release.register(commands)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -40,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         return dictionary.run(args)
     if args.command == "export":
         return export.run(args)
+    if args.command == "site":
+        return site.run(args)
+    if args.command == "release-zip":
+        return release.run(args)
     try:
         if args.command == "fmt":
             return fmt_command(args.path, args.check)

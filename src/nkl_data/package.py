@@ -107,6 +107,11 @@ def find_root(source: str | Path | None = None) -> Path:
     return path.resolve().parent
 
 
+def here_or_bundled() -> str | None:
+    """What commands read by default: the package in the current folder, else None (the bundled copy)."""
+    return "." if (Path.cwd() / DESCRIPTOR).is_file() else None
+
+
 def open_package(source: str | Path | None = None) -> Package:
     root = find_root(source)
     descriptor = _read_json(root / DESCRIPTOR, root)

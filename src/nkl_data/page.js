@@ -1,0 +1,17 @@
+// Self-check, read by the test suite from the rendered page and harmless to readers: any script
+// error or blocked load is written to <html data-errors>, and once the page is laid out each chart
+// reports its marks and drawn size in <html data-rendered>. The page needs no script to be read.
+(function () {
+  var root = document.documentElement, errors = [];
+  function note(message) { errors.push(message); root.setAttribute("data-errors", errors.join(" | ")); }
+  window.addEventListener("error", function (event) { note(event.message || "a resource failed to load"); }, true);
+  document.addEventListener("securitypolicyviolation", function (event) { note("blocked: " + event.blockedURI); });
+  window.addEventListener("load", function () {
+    var charts = Array.prototype.map.call(document.querySelectorAll("svg[data-chart]"), function (chart) {
+      var box = chart.getBoundingClientRect();
+      return chart.getAttribute("data-chart") + ":" + chart.querySelectorAll(".mark").length + ":" +
+        Math.round(box.width) + "x" + Math.round(box.height);
+    });
+    root.setAttribute("data-rendered", charts.join(" "));
+  });
+})();

@@ -1,0 +1,65 @@
+"""The data package as one zip for a release: datapackage.json, its schema files and its CSV files.
+
+The file list comes from the descriptor, so nothing else lying in the folder slips in. The package
+is validated first: a release never ships invalid data. The archive is reproducible (fixed order,
+timestamps and permissions), so the same data always gives the same bytes. Files sit at the top
+of the zip, where Frictionless tools look for ``datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .load import InvalidPackage
+from .package import DESCRIPTOR, PackageError, here_or_bundled, inside, open_package
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
+
+
+def data_zip(outdir: str | Path, source: str | Path | None = None) -> Path:
+    """Write OUTDIR/nkl-data-<data version>.zip; raise InvalidPackage if the data is not valid."""
+    from .validate import validate
+
+    package = open_package(source)
+    report = validate(package.root)
+    if not report.valid:
+        raise InvalidPackage(report.problems)
+    files = [package.root / DESCRIPTOR]
+    for resource in package.descriptor["resources"]:
+        files += [inside(package.root, resource[key], key) for key in ("schema", "path") if isinstance(resource.get(key), str)]
+    target = Path(outdir) / f"nkl-data-{package.version}.zip"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(set(files)):
+            info = zipfile.ZipInfo(path.relative_to(package.root).as_posix(), date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return target
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `release-zip OUTDIR [--source PATH]` to an argparse subparsers object."""
+    parser = subparsers.add_parser("release-zip", help="write the data package as OUTDIR/nkl-data-<data version>.zip")
+    parser.add_argument("outdir", help="folder to write the zip into (created if missing)")
+    parser.add_argument("--source", help="a package folder or its datapackage.json "
+                                         "(default: the package in the current folder, else the bundled one)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the zip; 0 written, 1 invalid data, 2 usage errors."""
+    try:
+        path = data_zip(args.outdir, args.source or here_or_bundled())
+    except PackageError as error:
+        print(f"nkl-data: {error}", file=sys.stderr)
+        return 2
+    except InvalidPackage as error:
+        print(f"nkl-data: {error}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
