@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import unicodedata
 
-import pandas as pd
+import numpy as np
+import pyarrow.compute as pc
 
 from .problems import Problem
-from .read import RawTable
+from .read import RawTable, arrow
 
-# C0 controls and DEL, except the line feed (judged by "multiline") and C1 controls.
-CONTROL = r"[\x00-\x09\x0b-\x1f\x7f-\x9f]"
+# Patterns in RE2 syntax, for Arrow's regex kernels.
+# C0 controls and DEL, except the line feed (judged by "multiline"), and C1 controls.
+CONTROL = r"[\x00-\x09\x0b-\x1f\x{7f}-\x{9f}]"
 # zero-width characters, bidirectional marks, embeddings, overrides and isolates, word joiners, BOM
-INVISIBLE = r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+INVISIBLE = r"[\x{ad}\x{180e}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA = r"^[=+\-@\t\r]"
 
 
 def cell_problems(raw: RawTable, file: str) -> list[Problem]:
@@ -29,27 +32,28 @@ def cell_problems(raw: RawTable, file: str) -> list[Problem]:
         spec = specs.get(column)
         if spec is None:
             continue
-        cells = raw.frame[column].dropna()
-        if cells.empty:
+        cells = arrow(raw.frame[column])
+        if cells.null_count == len(cells):
             continue
-        checks = [
-            ("whitespace", "leading or trailing white space", cells != cells.str.strip()),
-            ("control-character", "contains a control character (tab, carriage return, ...)", cells.str.contains(CONTROL, regex=True)),
-            ("invisible-character", "contains an invisible or direction-changing character", cells.str.contains(INVISIBLE, regex=True)),
-            ("unicode-nfc", "text is not in Unicode NFC form", _not_nfc(cells)),
-        ]
-        if not spec.get("multiline"):
-            checks.append(("line-break", "a line break is only allowed in summaries, descriptions and notes", cells.str.contains("\n", regex=False)))
-        if spec.get("type", "string") == "string":
-            checks.append(("formula", "starts with a character a spreadsheet would run as a formula (= + - @)", cells.str.startswith(FORMULA_START)))
+        checks = [("whitespace", "leading or trailing white space", pc.not_equal(pc.utf8_trim_whitespace(cells), cells))]
+        if not pc.all(pc.string_is_ascii(cells)).as_py():  # ASCII text is always NFC
+            checks.append(("unicode-nfc", "text is not in Unicode NFC form", pc.not_equal(pc.utf8_normalize(cells, "NFC"), cells)))
+        # one pass finds the rare suspect cells; the precise checks run only when there are some
+        formula = spec.get("type", "string") == "string"
+        suspect = "|".join([CONTROL, INVISIBLE, "\n", *([FORMULA] if formula else [])])
+        if pc.any(pc.match_substring_regex(cells, suspect)).as_py():
+            checks += [
+                ("control-character", "contains a control character (tab, carriage return, ...)", pc.match_substring_regex(cells, CONTROL)),
+                ("invisible-character", "contains an invisible or direction-changing character", pc.match_substring_regex(cells, INVISIBLE)),
+            ]
+            if not spec.get("multiline"):
+                checks.append(("line-break", "a line break is only allowed in summaries, descriptions and notes", pc.match_substring(cells, "\n")))
+            if formula:
+                checks.append(("formula", "starts with a character a spreadsheet would run as a formula (= + - @)", pc.match_substring_regex(cells, FORMULA)))
         for check, message, bad in checks:
-            for index in bad.index[bad.fillna(False).astype(bool)]:
-                problems.append(Problem(raw.table.name, int(raw.lines[index]), column, check, message, _show(cells[index]), file))
+            for index in np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)):
+                problems.append(Problem(raw.table.name, int(raw.lines[index]), column, check, message, _show(cells[index].as_py()), file))
     return problems
-
-
-def _not_nfc(cells: pd.Series) -> pd.Series:
-    return pd.Series([not unicodedata.is_normalized("NFC", value) for value in cells], index=cells.index)
 
 
 def _show(value: str) -> str:

@@ -138,7 +138,7 @@ def id_starts_with_date(package: Package) -> list[Problem]:
         if loaded is None or not {id_column, date_column} <= set(loaded.typed.columns):
             continue
         ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
-        mismatch = ids.notna() & dates.notna() & ~_starts_with(ids, dates + "-")
+        mismatch = ids.notna() & dates.notna() & (ids.str.slice(0, 11) != dates + "-")
         for i in loaded.typed.index[mismatch.fillna(False)]:
             problems.append(loaded.problem(i, id_column, "id-date", f"the id must start with the row's {date_column} ({dates[i]}-)", ids[i]))
     return problems
@@ -181,8 +181,8 @@ def language_tags(package: Package) -> list[Problem]:
     problems = []
     for loaded in _with_columns(package, "language"):
         tags = loaded.typed["language"]
-        for i in tags.index[tags.notna()]:
-            if not langcodes.tag_is_valid(tags[i]):
+        invalid = {tag for tag in tags.dropna().unique() if not langcodes.tag_is_valid(tag)}
+        for i in tags.index[tags.isin(invalid)]:
                 problems.append(loaded.problem(i, "language", "language", "not a valid BCP 47 language tag", tags[i]))
     return problems
 
@@ -198,14 +198,18 @@ def foreign_keys(package: Package) -> list[Problem]:
             target = package.get(target_name)
             if target is None or not set(target_fields) <= set(target.raw.frame.columns) or not set(fields) <= set(loaded.raw.frame.columns):
                 continue
-            known = set(target.raw.frame[target_fields].dropna().itertuples(index=False, name=None))
             refs = loaded.raw.frame[fields]
             present = refs.notna().all(axis=1)
-            for i, ref in zip(refs.index[present], refs[present].itertuples(index=False, name=None)):
-                if ref not in known:
-                    value = ref[0] if len(ref) == 1 else ", ".join(ref)
-                    problems.append(loaded.problem(i, fields[0], "foreign-key",
-                                                   f"no row in {target_name} has {'/'.join(target_fields)} = {value}", value))
+            if len(fields) == 1:
+                broken = present & ~refs[fields[0]].isin(target.raw.frame[target_fields[0]].dropna())
+            else:
+                known = set(target.raw.frame[target_fields].dropna().itertuples(index=False, name=None))
+                broken = present & pd.Series([ref not in known for ref in refs.itertuples(index=False, name=None)], index=refs.index)
+            for i in refs.index[broken]:
+                ref = [refs[f][i] for f in fields]
+                value = ", ".join(ref)
+                problems.append(loaded.problem(i, fields[0], "foreign-key",
+                                               f"no row in {target_name} has {'/'.join(target_fields)} = {value}", value))
     return problems
 
 
@@ -223,10 +227,6 @@ def _with_columns(package: Package, *columns: str) -> Iterable[Loaded]:
 
 def _date_columns(loaded: Loaded) -> list[str]:
     return [f["name"] for f in loaded.table.fields if f.get("type") == "date" and f["name"] in loaded.typed.columns]
-
-
-def _starts_with(values: pd.Series, prefixes: pd.Series) -> pd.Series:
-    return pd.Series([v.startswith(p) for v, p in zip(values.fillna(""), prefixes.fillna(""))], index=values.index)
 
 
 def _as_list(value) -> list[str]:

@@ -46,19 +46,20 @@ def validate(source: str | Path | None = None) -> Report:
                 problems.append(_header_problem(table, error.header, file))
             continue
         rows[table.name] = len(raw.frame)
+        converted = typed(raw)
         problems.extend(raw.problems)
-        problems.extend(schema_problems(raw, file))
+        problems.extend(schema_problems(raw, file, converted))
         problems.extend(hygiene.cell_problems(raw, file))
-        loaded[table.name] = rules.Loaded(raw, typed(raw), file)
+        loaded[table.name] = rules.Loaded(raw, converted, file)
     problems.extend(rules.run(loaded))
     return Report(package, problems, rows, {name: item.typed for name, item in loaded.items()})
 
 
-def schema_problems(raw, file: str) -> list[Problem]:
+def schema_problems(raw, file: str, converted: pd.DataFrame | None = None) -> list[Problem]:
     """Run the pandera schema derived from the table's Frictionless schema, lazily."""
     table: Table = raw.table
     try:
-        pandera_schemas.build(table).validate(raw.frame, lazy=True)
+        pandera_schemas.build(table, converted).validate(raw.frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
