@@ -57,21 +57,20 @@ def read_raw(table: Table, display_path: str = "") -> RawTable:
         data = table.path.read_bytes()
     except FileNotFoundError:
         raise CsvError([problem(None, "missing-file", "the table's file does not exist")]) from None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise CsvError([problem(line, "encoding", f"the file is not UTF-8 (byte {data[error.start]:#04x} at offset {error.start}); "
-                                                 "it may have been saved as Windows-1251 or Latin-1")]) from None
     layout = layout_problems(data, problem)
     data = data.removeprefix(BOM)
-    if not data.strip():
+    if not data or data.isspace():
         raise CsvError([*layout, problem(1, "header", "the file is empty; it needs at least the header row")])
-    header = next(csv.reader(physical_lines(_first_record(data).decode("utf-8"))), [])
-    names = [f"c{i}" for i in range(len(header))]
     try:
-        arrow = _parse(data, names)
-    except pa.ArrowInvalid as error:
+        header = next(csv.reader(physical_lines(_first_record(data).decode("utf-8"))), [])
+        names = [f"c{i}" for i in range(len(header))]
+        arrow = _parse(data, names)  # Arrow checks that every cell is UTF-8
+    except (UnicodeDecodeError, pa.ArrowInvalid) as error:
+        not_utf8 = _utf8_error(data)
+        if not_utf8 is not None:
+            line = data.count(b"\n", 0, not_utf8.start) + 1
+            raise CsvError([problem(line, "encoding", f"the file is not UTF-8 (byte {data[not_utf8.start]:#04x} at offset "
+                                                      f"{not_utf8.start}); it may have been saved as Windows-1251 or Latin-1")]) from None
         raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
     frame = arrow.to_pandas(types_mapper=lambda _: TEXT)
     frame.columns = _unique_names(header)
@@ -131,6 +130,14 @@ def record_lines(data: bytes, records: int) -> tuple[np.ndarray, list[int]]:
     return np.asarray(starts[1:], dtype=np.int64), blank
 
 
+def _utf8_error(data: bytes) -> UnicodeDecodeError | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error
+    return None
+
+
 def _first_record(data: bytes) -> bytes:
     """Enough of the start of the file to hold the header record (which may, in theory, be quoted
     across lines): the first line, extended while its quotes are unbalanced."""
@@ -182,8 +189,8 @@ def convert(values: pd.Series, spec: dict[str, Any]) -> pd.Series:
     """VALUES (text) as the field's loaded type; text that does not convert becomes missing.
 
     Integers and dates are converted with Arrow compute kernels: pandas' own parsers cost ten times
-    as much on a million rows. A date must also survive the round trip back to text, because
-    strptime alone accepts 2019-02-30 (as 2 March) and 2019-1-5.
+    as much on a million rows. A date must also have the shape YYYY-MM-DD and keep its day of the
+    month, because strptime alone accepts 2019-1-5 and 2019-02-30 (as 2 March).
     """
     loaded = loaded_type(spec)
     if loaded == "integer":
@@ -193,13 +200,18 @@ def convert(values: pd.Series, spec: dict[str, Any]) -> pd.Series:
         return pd.Series(pc.cast(digits, pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=values.index, name=values.name)
     if loaded == "date":
         text = arrow(values)
+        shaped = pc.fill_null(pc.match_substring_regex(text, f"^{DATE_TEXT}$"), False)
+        text = pc.if_else(shaped, text, pa.scalar(None, pa.string()))
         parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-        exact = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text), False)
+        day_as_written = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64())
+        exact = pc.fill_null(pc.equal(pc.day(parsed), day_as_written), False)  # 2019-02-30 parses as 2 March
         dates = pc.if_else(exact, parsed, pa.scalar(None, parsed.type))
         return pd.Series(dates.to_pandas(), index=values.index, name=values.name)
     if loaded == "enum":
         enum = spec["constraints"]["enum"]
-        return pd.Series(pd.Categorical(values.where(values.isin(enum)), categories=enum), index=values.index)
+        codes = pc.index_in(arrow(values), value_set=pa.array(enum, pa.string()))  # null: missing or not allowed
+        codes = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=enum), index=values.index, name=values.name)
     return values.astype(TEXT)
 
 
