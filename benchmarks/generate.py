@@ -29,7 +29,13 @@ def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0)
     schema = open_package(root).table("worker_movements")
     enum = lambda name: schema.field(name)["constraints"]["enum"]  # noqa: E731
     rng = np.random.default_rng(seed)
-    days = pd.Timestamp("1990-01-01") + pd.to_timedelta(rng.integers(0, 12_000, rows), unit="D")
+    sources = tables["sources"]
+    picked = rng.integers(0, len(sources), rows)
+    source_ids = sources["source_id"].astype(str).to_numpy()[picked]
+    # an event cannot postdate the page that reports it
+    start = pd.Timestamp("1990-01-01")
+    span = (sources["published_date"].to_numpy()[picked] - start.to_datetime64()) // np.timedelta64(1, "D")
+    days = start + pd.to_timedelta((rng.random(rows) * (span + 1)).astype(int), unit="D")
     dates = days.strftime("%Y-%m-%d")
     low = rng.integers(0, 1000, rows)
     best = low + rng.integers(0, 1000, rows)
@@ -46,7 +52,7 @@ def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0)
         "count_high": (best + rng.integers(0, 1000, rows)).astype(str),
         "reported_by": rng.choice(["NHK", "Yonhap News Agency", "Interfax"], rows),
         "deadline_id": rng.choice(np.append(tables["deadlines"]["deadline_id"].astype(str).to_numpy(), ""), rows),
-        "source_id": rng.choice(tables["sources"]["source_id"].astype(str).to_numpy(), rows),
+        "source_id": source_ids,
         "notes": "",
     }, columns=schema.field_names)
     frame = frame.sort_values("movement_id")

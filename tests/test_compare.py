@@ -7,7 +7,6 @@ of change, commits it with a version bump that is too small (HEAD~1), then with 
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from support import REPO, PackageCopy
+from nkl_data.cli import main
 from nkl_data import compare as nd
 from nkl_data.package import PackageError
 
@@ -270,14 +270,10 @@ def test_unknown_revision_is_a_package_error(repo, tmp_path, monkeypatch):
         nd.diff("HEAD", str(repo.root))
 
 
-# The command line, through a parser built the way cli.py wires it -------------------------------
+# The command line -------------------------------
 
 def cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="nkl-data")
-    nd.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    assert args.command == "diff"
-    return nd.run(args)
+    return main(argv)
 
 
 def test_cli_json_is_the_contract_and_check_version_exits_1(repo, capsys):

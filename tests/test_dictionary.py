@@ -1,7 +1,6 @@
-import argparse
 import json
 
-from nkl_data import dictionary
+from nkl_data.cli import main
 from nkl_data.dictionary import TARGET, render
 from support import REPO, PackageCopy
 
@@ -21,9 +20,7 @@ def row(markdown: str, table: str, column: str) -> list[str]:
 
 
 def cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="nkl-data")
-    dictionary.register(parser.add_subparsers(dest="command", required=True))
-    return dictionary.run(parser.parse_args(argv))
+    return main(argv)
 
 
 def test_committed_dictionary_is_up_to_date():

@@ -1,6 +1,5 @@
 """Each export, read back with an ordinary reader, holds exactly what nkl_data.load_all() holds."""
 
-import argparse
 import asyncio
 import datetime
 import html
@@ -15,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import nkl_data
+from nkl_data.cli import main
 from nkl_data import export as ex
 from nkl_data.package import PackageError, open_package
 from support import PackageCopy
@@ -68,9 +68,7 @@ def expected() -> dict[str, list[dict]]:
 
 
 def cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="nkl-data")
-    ex.register(parser.add_subparsers(dest="command", required=True))
-    return ex.run(parser.parse_args(argv))
+    return main(argv)
 
 
 # Round trips -------------------------------------------------------------------------------------

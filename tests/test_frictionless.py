@@ -1,7 +1,6 @@
 """The package is valid for the Frictionless toolchain too, not only for our validator."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path

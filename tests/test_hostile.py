@@ -1,7 +1,6 @@
 """Hostile contributions: huge cells, huge files, quoting chaos, descriptors that point away."""
 
 import json
-import shutil
 import subprocess
 import sys
 

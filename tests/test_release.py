@@ -1,4 +1,3 @@
-import argparse
 import csv
 import json
 import os
@@ -6,7 +5,7 @@ import zipfile
 
 import pytest
 
-from nkl_data import release
+from nkl_data.cli import main
 from nkl_data.load import InvalidPackage
 from nkl_data.release import data_zip
 from support import REPO
@@ -19,9 +18,7 @@ def expected_files(root) -> dict[str, bytes]:
 
 
 def command(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    release.register(parser.add_subparsers(dest="command", required=True))
-    return release.run(parser.parse_args(["release-zip", *argv]))
+    return main(["release-zip", *argv])
 
 
 def test_zip_holds_exactly_the_descriptor_schemas_and_csvs_named_by_data_version(tmp_path):

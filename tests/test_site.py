@@ -3,7 +3,6 @@ real browser that renders it without errors."""
 
 from __future__ import annotations
 
-import argparse
 import base64
 import csv
 import hashlib
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from nkl_data.cli import main
 from nkl_data import site
 from nkl_data.site import build, show_date, source_href
 from support import REPO, PackageCopy
@@ -107,9 +107,7 @@ def booby_trapped(package: PackageCopy) -> PackageCopy:
 
 
 def command(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    site.register(parser.add_subparsers(dest="command", required=True))
-    return site.run(parser.parse_args(["site", *argv]))
+    return main(["site", *argv])
 
 
 # the page's content

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .load import InvalidPackage
+from .read import CsvError
 from .package import DESCRIPTOR, PackageError, find_root, open_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -36,26 +37,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_VALID
-    if args.command == "diff":
-        return compare.run(args)
-    if args.command == "dictionary":
-        return dictionary.run(args)
-    if args.command == "export":
-        return export.run(args)
-    if args.command == "site":
-        return site.run(args)
-    if args.command == "release-zip":
-        return release.run(args)
+    handlers = {
+        "validate": lambda: validate_command(args.path, args.format),
+        "fmt": lambda: fmt_command(args.path, args.check),
+        "coverage": lambda: coverage_command(args.path, args.check),
+        "diff": lambda: compare.run(args),
+        "dictionary": lambda: dictionary.run(args),
+        "export": lambda: export.run(args),
+        "site": lambda: site.run(args),
+        "release-zip": lambda: release.run(args),
+    }
     try:
-        if args.command == "fmt":
-            return fmt_command(args.path, args.check)
-        if args.command == "coverage":
-            return coverage_command(args.path, args.check)
-        return validate_command(args.path, args.format)
-    except PackageError as error:
+        return handlers[args.command]()
+    except PackageError as error:  # no such path, not a data package, unknown revision
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except InvalidPackage as error:
+    except (InvalidPackage, CsvError) as error:  # the data itself is wrong
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_INVALID
 

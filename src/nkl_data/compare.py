@@ -33,7 +33,7 @@ from .read import CsvError, read_raw
 BUMPS = ["none", "patch", "minor", "major"]
 RANK = {bump: rank for rank, bump in enumerate(BUMPS)}
 EXPORTED = [DESCRIPTOR, "schemas", "datasets"]
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 # What each schema change requires; column_added depends on the field (see schema_changes).
 SCHEMA_BUMPS = {"table_added": "minor", "table_removed": "major", "column_removed": "major",
@@ -437,11 +437,7 @@ def run(args: argparse.Namespace) -> int:
     The version check's messages follow the report on stdout, except with --format json, where they
     go to stderr so that stdout stays the JSON contract.
     """
-    try:
-        result = diff(args.old, args.new)
-    except PackageError as error:
-        print(f"nkl-data: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    result = diff(args.old, args.new)
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import sqlite3
-import sys
 from contextlib import closing
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .load import InvalidPackage, load_all
+from .load import load_all
 from .package import Package, PackageError, Table, open_package
 from .read import loaded_type
 
@@ -31,7 +30,7 @@ DATABASE = "nkl"  # OUTDIR/nkl.db; Datasette names the database after the file
 ARROW_TYPES = {"integer": pa.int64(), "date": pa.date32(), "enum": pa.dictionary(pa.int32(), pa.string()), "text": pa.string()}
 SQL_TYPES = {"integer": "INTEGER"}  # everything else is TEXT; dates as ISO 8601 text
 CSV_ONLY = {"dialect", "bytes", "hash"}  # resource properties that describe the CSV file, not the JSON one
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK = 0
 
 
 def export(format: str, outdir: str | Path, source: str | Path | None = None) -> list[Path]:
@@ -231,13 +230,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Export and print each file written; 0 ok, 1 invalid package, 2 usage errors."""
-    try:
-        written = export(args.format, args.outdir, args.source)
-    except PackageError as error:
-        print(f"nkl-data: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except InvalidPackage as error:
-        print(f"nkl-data: {error}", file=sys.stderr)
-        return EXIT_INVALID
+    written = export(args.format, args.outdir, args.source)
     print("\n".join(map(str, written)))
     return EXIT_OK

@@ -9,13 +9,12 @@ of the zip, where Frictionless tools look for ``datapackage.json``.
 from __future__ import annotations
 
 import argparse
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from .load import InvalidPackage
-from .package import DESCRIPTOR, PackageError, here_or_bundled, inside, open_package
+from .package import DESCRIPTOR, here_or_bundled, inside, open_package
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
 
@@ -53,13 +52,5 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Write the zip; 0 written, 1 invalid data, 2 usage errors."""
-    try:
-        path = data_zip(args.outdir, args.source or here_or_bundled())
-    except PackageError as error:
-        print(f"nkl-data: {error}", file=sys.stderr)
-        return 2
-    except InvalidPackage as error:
-        print(f"nkl-data: {error}", file=sys.stderr)
-        return 1
-    print(path)
+    print(data_zip(args.outdir, args.source or here_or_bundled()))
     return 0

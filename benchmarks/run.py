@@ -1,0 +1,93 @@
+"""Run the performance comparisons of the README side by side and print a table of times and ratios.
+
+Each command runs in a fresh process (several runs, median wall time); peak memory is the child's
+maximum resident set size as the OS reports it (wait4). It is a benchmark, not a test: it asserts
+nothing. Usage: python benchmarks/run.py [--rows 1000000] [--runs 3] [--frictionless-runs 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nkl_data.package import bundled_root
+
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def measure(argv: list[str], runs: int) -> tuple[float, float]:
+    """Median wall seconds and median peak RSS (MiB) of ARGV over RUNS fresh processes."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:  # timing an error path would measure nothing useful
+            raise SystemExit(f"{' '.join(argv)} exited with {os.waitstatus_to_exitcode(status)}")
+    return statistics.median(times), statistics.median(peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--frictionless-runs", type=int, default=1, help="0 skips frictionless (about 75 s a run at 1M rows)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="nkl-bench-"))
+    # generated in child processes, so that this process stays small: a child's peak memory
+    # counts what it inherited from this process before it started its program
+    here = Path(__file__).parent
+    big, small = work / "big", work / "small"
+    for rows, folder in ((args.rows, big), (args.rows // 10, small)):
+        subprocess.run([PY, str(here / "generate.py"), str(rows), str(folder)], check=True, stdout=subprocess.DEVNULL)
+    big_csv = big / "datasets" / "worker_movements.csv"
+    small_csv = small / "datasets" / "worker_movements.csv"
+    shipped = bundled_root()
+    floor = lambda f: [PY, "-c", f"import pandera.pandas, pyarrow.csv as c; c.read_csv({str(f)!r})"]  # noqa: E731
+    validate = lambda p: [str(BIN / "nkl-data"), "validate", str(p)]  # noqa: E731
+    rows = {}
+    rows["floor: import pandera.pandas + pyarrow read (big)"] = measure(floor(big_csv), args.runs)
+    rows["nkl-data validate (big)"] = measure(validate(big), args.runs)
+    if args.frictionless_runs:
+        rows["frictionless validate (big)"] = measure([str(BIN / "frictionless"), "validate", str(big / "datapackage.json")], args.frictionless_runs)
+    rows["nkl-data validate (small)"] = measure(validate(small), args.runs)
+    statements = shipped / "datasets" / "statements.csv"
+    rows["python: pandas.read_csv(statements)"] = measure([PY, "-c", f"import pandas; pandas.read_csv({str(statements)!r})"], args.runs)
+    rows["python: nkl_data.load('statements')"] = measure([PY, "-c", "import nkl_data; nkl_data.load('statements')"], args.runs)
+    rows["import of the validation libraries"] = measure(
+        [PY, "-c", "import pandas, pandera.pandas, pyarrow.csv, pyarrow.compute, pycountry, langcodes"], args.runs)
+    rows["nkl-data validate (shipped package)"] = measure(validate(shipped), args.runs)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    print(f"big: worker_movements with {args.rows:,} generated rows ({big_csv.stat().st_size / 2**20:.0f} MiB); small: {args.rows // 10:,} rows")
+    print(f"median of {args.runs} runs (frictionless: {args.frictionless_runs})\n")
+    print(f"{'command':<52} {'seconds':>8} {'peak MiB':>9}")
+    for name, (seconds, peak) in rows.items():
+        print(f"{name:<52} {seconds:>8.2f} {peak:>9.0f}")
+    t = {name: value[0] for name, value in rows.items()}
+    m = {name: value[1] for name, value in rows.items()}
+    big_validate, floor_time = t["nkl-data validate (big)"], t["floor: import pandera.pandas + pyarrow read (big)"]
+    print("\nratio                                                  measured  target")
+    if "frictionless validate (big)" in t:
+        print(f"{'frictionless / nkl-data validate (big)':<52} {t['frictionless validate (big)'] / big_validate:>9.1f}  >= 30")
+    print(f"{'nkl-data validate / floor (big)':<52} {big_validate / floor_time:>9.2f}  <= 2")
+    print(f"{'peak memory: nkl-data validate / floor (big)':<52} {m['nkl-data validate (big)'] / m['floor: import pandera.pandas + pyarrow read (big)']:>9.2f}  <= 2")
+    per_row_big = big_validate / args.rows
+    per_row_small = t["nkl-data validate (small)"] / (args.rows // 10)
+    print(f"{'time per row: big / small':<52} {per_row_big / per_row_small:>9.2f}  <= 1.5")
+    print(f"{'load(statements) / pandas.read_csv(statements)':<52} {t['python: nkl_data.load(' + chr(39) + 'statements' + chr(39) + ')'] / t['python: pandas.read_csv(statements)']:>9.2f}  <= 1.3")
+    print(f"{'validate shipped / import of validation libraries':<52} {t['nkl-data validate (shipped package)'] / t['import of the validation libraries']:>9.2f}  <= 1.3")
+
+
+if __name__ == "__main__":
+    main()
