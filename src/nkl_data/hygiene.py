@@ -25,18 +25,24 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA = r"^[=+\-@\t\r]"
 
 
-def cell_problems(raw: RawTable, file: str, failed: set[str] = frozenset()) -> list[Problem]:
-    """Hygiene problems in RAW's cells.
+def free_columns(raw: RawTable) -> list[str]:
+    """The columns that need hygiene checks whatever the schema checks find.
 
-    A column whose schema fixes its form (a pattern, an enum, an integer or date type) cannot
-    carry a hidden character unnoticed: the schema check rejects the cell. Such a column is
-    checked here only when it FAILED a schema check, to add the more helpful hygiene message.
+    A column whose schema fixes its form (an enum, an integer or date type, a closed pattern)
+    cannot carry a hidden character unnoticed: the schema check rejects the cell. Such a column
+    needs checking here only when it failed a schema check, for the more helpful message.
     """
+    specs = {f["name"]: f for f in raw.table.fields}
+    return [c for c in raw.frame.columns if c in specs and not _form_is_fixed(specs[c])]
+
+
+def cell_problems(raw: RawTable, file: str, columns: list[str] | None = None) -> list[Problem]:
+    """Hygiene problems in RAW's cells (in COLUMNS only, when given)."""
     problems = []
     specs = {f["name"]: f for f in raw.table.fields}
-    for column in raw.frame.columns:
+    for column in raw.frame.columns if columns is None else columns:
         spec = specs.get(column)
-        if spec is None or (column not in failed and _form_is_fixed(spec)):
+        if spec is None:
             continue
         cells = arrow(raw.frame[column])
         if cells.null_count == len(cells):

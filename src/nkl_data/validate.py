@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def validate(source: str | Path | None = None) -> Report:
     loaded: rules.Package = {}
     problems: list[Problem] = []
     rows: dict[str, int] = {}
+    # Hygiene is Arrow kernels that release the GIL: it runs beside the pandera checks.
+    pool = ThreadPoolExecutor(max_workers=1)
     for table in package.tables.values():
         file = _display(table.path, package.root)
         try:
@@ -46,12 +49,17 @@ def validate(source: str | Path | None = None) -> Report:
                 problems.append(_header_problem(table, error.header, file))
             continue
         rows[table.name] = len(raw.frame)
+        free = hygiene.free_columns(raw)
+        hygiene_done = pool.submit(hygiene.cell_problems, raw, file, free)
         converted = typed(raw)
         problems.extend(raw.problems)
         found = schema_problems(raw, file, converted)
         problems.extend(found)
-        problems.extend(hygiene.cell_problems(raw, file, {p.column for p in found if p.column}))
+        failed = sorted({p.column for p in found if p.column in raw.frame.columns} - set(free))
+        problems.extend(hygiene_done.result())
+        problems.extend(hygiene.cell_problems(raw, file, failed))
         loaded[table.name] = rules.Loaded(raw, converted, file)
+    pool.shutdown()
     problems.extend(rules.run(loaded))
     return Report(package, problems, rows, {name: item.typed for name, item in loaded.items()})
 
