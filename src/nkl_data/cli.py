@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .load import InvalidPackage
 from .read import CsvError
-from .package import DESCRIPTOR, PackageError, find_root, open_package
+from .package import DESCRIPTOR, PackageError, find_root, here_or_bundled, open_package
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -30,9 +30,15 @@ def main(argv: list[str] | None = None) -> int:
 
     compare.register(commands)
     dictionary.register(commands)
-    export.register(commands)
-    site.register(commands)
-    release.register(commands)
+    exporting = _writer(commands, "export", "write the tables as Parquet, SQLite (for Datasette) or JSON",
+                        "folder to write into (created if needed; files of the same name are replaced)")
+    exporting.add_argument("--format", choices=export.FORMATS, required=True,
+                           help="parquet: OUTDIR/<table>.parquet; sqlite: OUTDIR/nkl.db and a Datasette metadata.json; "
+                                "json: OUTDIR/<table>.json and a datapackage.json")
+    _writer(commands, "site", "write a self-contained web page of the data to OUTDIR/index.html",
+            "folder to write index.html into (created if missing)")
+    _writer(commands, "release-zip", "write the data package as OUTDIR/nkl-data-<data version>.zip",
+            "folder to write the zip into (created if missing)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -43,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         "coverage": lambda: coverage_command(args.path, args.check),
         "diff": lambda: compare.run(args),
         "dictionary": lambda: dictionary.run(args),
-        "export": lambda: export.run(args),
-        "site": lambda: site.run(args),
-        "release-zip": lambda: release.run(args),
+        "export": lambda: _written(export.export(args.format, args.outdir, args.source or here_or_bundled())),
+        "site": lambda: _written([site.build(args.outdir, args.source or here_or_bundled())]),
+        "release-zip": lambda: _written([release.data_zip(args.outdir, args.source or here_or_bundled())]),
     }
     try:
         return handlers[args.command]()
@@ -57,13 +63,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
 
 
+def _writer(commands, name: str, help: str, outdir_help: str) -> argparse.ArgumentParser:
+    """A command that writes files from a package into OUTDIR."""
+    parser = commands.add_parser(name, help=help)
+    parser.add_argument("outdir", help=outdir_help)
+    parser.add_argument("--source", help="a package folder or its datapackage.json, validated first "
+                                         "(default: the package in the current folder, else the bundled one)")
+    return parser
+
+
+def _written(paths) -> int:
+    print("\n".join(map(str, paths)))
+    return EXIT_VALID
+
+
 def resolve(path: str | None) -> tuple[str | None, str | None]:
     """(package source, one table's name or None) for a command-line PATH."""
     if path is None:
-        try:
-            return str(find_root(".")), None
-        except PackageError:
-            return None, None
+        return here_or_bundled(), None
     target = Path(path)
     if target.is_file() and target.name != DESCRIPTOR:
         for folder in target.resolve().parents:

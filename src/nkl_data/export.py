@@ -9,7 +9,6 @@ Missing stays missing (null) and text stays text: Namibia's "NA" is exported as 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sqlite3
@@ -30,7 +29,6 @@ DATABASE = "nkl"  # OUTDIR/nkl.db; Datasette names the database after the file
 ARROW_TYPES = {"integer": pa.int64(), "date": pa.date32(), "enum": pa.dictionary(pa.int32(), pa.string()), "text": pa.string()}
 SQL_TYPES = {"integer": "INTEGER"}  # everything else is TEXT; dates as ISO 8601 text
 CSV_ONLY = {"dialect", "bytes", "hash"}  # resource properties that describe the CSV file, not the JSON one
-EXIT_OK = 0
 
 
 def export(format: str, outdir: str | Path, source: str | Path | None = None) -> list[Path]:
@@ -216,20 +214,3 @@ def _present(mapping: dict[str, Any]) -> dict[str, Any]:
 
 
 # Command line ------------------------------------------------------------------------------------
-
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add `export --format parquet|sqlite|json OUTDIR [--source PATH]` to an argparse subparsers object."""
-    parser = subparsers.add_parser("export", help="write the tables as Parquet, SQLite (for Datasette) or JSON")
-    parser.add_argument("--format", choices=FORMATS, required=True,
-                        help=f"parquet: OUTDIR/<table>.parquet; sqlite: OUTDIR/{DATABASE}.db and a Datasette metadata.json; "
-                             "json: OUTDIR/<table>.json and a datapackage.json")
-    parser.add_argument("outdir", help="folder to write into (created if needed; files of the same name are replaced)")
-    parser.add_argument("--source", help="a package folder or its datapackage.json, validated first (default: the bundled package)")
-    return parser
-
-
-def run(args: argparse.Namespace) -> int:
-    """Export and print each file written; 0 ok, 1 invalid package, 2 usage errors."""
-    written = export(args.format, args.outdir, args.source)
-    print("\n".join(map(str, written)))
-    return EXIT_OK

@@ -8,13 +8,11 @@ of the zip, where Frictionless tools look for ``datapackage.json``.
 
 from __future__ import annotations
 
-import argparse
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from .load import InvalidPackage
-from .package import DESCRIPTOR, here_or_bundled, inside, open_package
+from .package import DESCRIPTOR, inside, open_package
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
 
@@ -39,18 +37,3 @@ def data_zip(outdir: str | Path, source: str | Path | None = None) -> Path:
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())
     return target
-
-
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add `release-zip OUTDIR [--source PATH]` to an argparse subparsers object."""
-    parser = subparsers.add_parser("release-zip", help="write the data package as OUTDIR/nkl-data-<data version>.zip")
-    parser.add_argument("outdir", help="folder to write the zip into (created if missing)")
-    parser.add_argument("--source", help="a package folder or its datapackage.json "
-                                         "(default: the package in the current folder, else the bundled one)")
-    return parser
-
-
-def run(args: argparse.Namespace) -> int:
-    """Write the zip; 0 written, 1 invalid data, 2 usage errors."""
-    print(data_zip(args.outdir, args.source or here_or_bundled()))
-    return 0

@@ -9,7 +9,6 @@ that slipped through could neither run nor fetch anything.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 from importlib import resources
@@ -21,7 +20,7 @@ import pandas as pd
 from . import charts
 from .charts import esc
 from .load import load_all
-from .package import Package, Table, here_or_bundled, open_package
+from .package import Package, Table, open_package
 
 # what goes on the timeline: table -> (date column, columns shown in a point's tooltip)
 TIMELINE = {
@@ -253,18 +252,3 @@ def asset(name: str) -> str:
 def digest(text: str) -> str:
     """A CSP source expression allowing exactly this inline script or style."""
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-
-
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add `site OUTDIR [--source PATH]` to an argparse subparsers object."""
-    parser = subparsers.add_parser("site", help="write a self-contained web page of the data to OUTDIR/index.html")
-    parser.add_argument("outdir", help="folder to write index.html into (created if missing)")
-    parser.add_argument("--source", help="a package folder or its datapackage.json "
-                                         "(default: the package in the current folder, else the bundled one)")
-    return parser
-
-
-def run(args: argparse.Namespace) -> int:
-    """Build the page; 0 written, 1 invalid data, 2 usage errors."""
-    print(build(args.outdir, args.source or here_or_bundled()))
-    return 0
