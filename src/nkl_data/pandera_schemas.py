@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 
 from .package import Table
-from .read import convert
+from .read import arrow, convert
 
 # pandera's names for its built-in checks, and ours.
 BUILTIN_CHECKS = {
@@ -28,11 +29,13 @@ BUILTIN_CHECKS = {
 }
 
 
-def build(table: Table, typed: pd.DataFrame | None = None) -> pa.DataFrameSchema:
+def build(table: Table, typed: pd.DataFrame | None = None, key_is_unique: bool = False) -> pa.DataFrameSchema:
     """The schema for TABLE's text frame.
 
     TYPED, the same rows already converted (``read.typed``), saves converting each integer and
     date column again for its type and range checks; without it the checks convert for themselves.
+    KEY_IS_UNIQUE says the caller has already proven the primary key unique (see
+    ``strictly_increasing``), which spares the costly uniqueness check.
     """
     # a one-column primary key is reported as "primary-key", not twice
     columns = {spec["name"]: _column(spec, [spec["name"]] != table.primary_key, typed) for spec in table.fields}
@@ -40,7 +43,7 @@ def build(table: Table, typed: pd.DataFrame | None = None) -> pa.DataFrameSchema
         columns,
         strict=True,
         ordered=True,
-        unique=table.primary_key or None,
+        unique=None if key_is_unique else (table.primary_key or None),
         report_duplicates="exclude_first",
         name=table.name,
     )
@@ -109,3 +112,18 @@ def _check(rule: str, keep) -> pa.Check:
 
 def _within(values: pd.Series, bound: Any, keep) -> pd.Series:
     return values.isna() | keep(values, bound).fillna(False).astype(bool)
+
+
+def strictly_increasing(frame: pd.DataFrame, key: list[str]) -> bool:
+    """Whether a one-column KEY is present in every row and strictly increasing, and so unique.
+
+    Canonical files are sorted by their key, so this cheap comparison of neighbours usually
+    proves uniqueness; when it does not, the full uniqueness check runs.
+    """
+    if len(key) != 1 or key[0] not in frame.columns:
+        return False
+    values = arrow(frame[key[0]])
+    if values.null_count or len(values) < 2:
+        return not values.null_count
+    ordered = pc.less(values.slice(0, len(values) - 1), values.slice(1))
+    return bool(pc.all(ordered).as_py())

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .package import Table
 from .problems import Problem
-from .read import RawTable
+from .read import RawTable, arrow
 
 QUOTE_MAX_WORDS = 30
 # Dates whose precision another column gives: (date column, precision column).
@@ -94,10 +96,14 @@ def date_precision(package: Package) -> list[Problem]:
         loaded = package.get(name)
         if loaded is None or not {column, precision_column} <= set(loaded.typed.columns):
             continue
-        dates, precision = loaded.typed[column], loaded.typed[precision_column].astype("string")
-        not_first = (precision == "month") & (dates.dt.day != 1)
-        not_new_year = (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
-        for i in loaded.typed.index[(not_first | not_new_year).fillna(False)]:
+        precision = loaded.typed[precision_column]
+        coarse = loaded.typed.index[(precision != "day").fillna(False).to_numpy()]  # most rows are day-precise
+        dates, precision = loaded.typed[column][coarse], precision[coarse].astype("string")
+        text = loaded.raw.frame[column][coarse]  # valid dates only (typed is missing elsewhere): compare the text's tail
+        not_first = (precision == "month") & ~text.str.endswith("-01")
+        not_new_year = (precision == "year") & ~text.str.endswith("-01-01")
+        wrong = (not_first | not_new_year) & dates.notna()
+        for i in coarse[wrong.fillna(False).to_numpy()]:
             problems.append(loaded.problem(i, column, "date-precision",
                                            f"with {precision_column} {precision[i]} the date must be the first day of the {precision[i]}", _day(dates[i])))
     return problems
@@ -116,7 +122,8 @@ def not_after_source(package: Package) -> list[Problem]:
     published = frame["published_date"]
     latest = published.where(precision != "month", published + pd.offsets.MonthEnd(0))
     latest = latest.where(precision != "year", published + pd.offsets.YearEnd(0))
-    latest_by_source = dict(zip(frame["source_id"], latest))
+    latest_by_source = pd.Series(latest.to_numpy(), index=frame["source_id"].astype(str).to_numpy())
+    latest_by_source = latest_by_source[~latest_by_source.index.duplicated()]
     problems = []
     for name in ("statements", "worker_movements", "worker_estimates"):
         loaded = package.get(name)
@@ -124,7 +131,10 @@ def not_after_source(package: Package) -> list[Problem]:
         if loaded is None or not {column, "source_id"} <= set(loaded.typed.columns):
             continue
         dates = loaded.typed[column]
-        limit = loaded.typed["source_id"].map(latest_by_source)
+        cited = loaded.typed["source_id"]
+        found = pc.index_in(arrow(cited), value_set=pa.array(latest_by_source.index, pa.string()))
+        found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+        limit = pd.Series(latest_by_source.to_numpy()[found], index=cited.index).where(found >= 0)
         for i in loaded.typed.index[(dates > limit).fillna(False)]:
             problems.append(loaded.problem(i, column, "source-date",
                                            f"the date is after its source {loaded.typed['source_id'][i]} was published ({_day(limit[i])})", _day(dates[i])))

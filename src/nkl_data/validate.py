@@ -68,7 +68,8 @@ def schema_problems(raw, file: str, converted: pd.DataFrame | None = None) -> li
     """Run the pandera schema derived from the table's Frictionless schema, lazily."""
     table: Table = raw.table
     try:
-        pandera_schemas.build(table, converted).validate(raw.frame, lazy=True)
+        unique = pandera_schemas.strictly_increasing(raw.frame, table.primary_key)
+        pandera_schemas.build(table, converted, key_is_unique=unique).validate(raw.frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases

@@ -1,0 +1,24 @@
+"""The pandera schemas derived from the Frictionless schemas."""
+
+import pandas as pd
+import pytest
+
+from nkl_data.pandera_schemas import strictly_increasing
+from nkl_data.read import TEXT
+
+
+@pytest.mark.parametrize(
+    "ids, expected",
+    [(["a", "b", "c"], True), (["a", "c", "b"], False), (["a", "a", "b"], False), (["a", None, "b"], False), (["a"], True), ([], True)],
+)
+def test_strictly_increasing_proves_a_key_unique(ids, expected):
+    frame = pd.DataFrame({"id": pd.array(ids, dtype=TEXT)})
+    assert strictly_increasing(frame, ["id"]) is expected
+
+
+def test_a_sorted_file_with_a_repeated_key_is_still_caught(package):
+    rows = package.rows("worker_movements")
+    rows.insert(1, dict(rows[0]))  # adjacent duplicate, order otherwise kept
+    package.write("worker_movements", rows)
+    found = [p for p in package.problems() if p.check == "primary-key"]
+    assert [(p.table, p.line) for p in found] == [("worker_movements", 3)]
