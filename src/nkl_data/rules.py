@@ -148,8 +148,9 @@ def id_starts_with_date(package: Package) -> list[Problem]:
         if loaded is None or not {id_column, date_column} <= set(loaded.typed.columns):
             continue
         ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
-        mismatch = ids.notna() & dates.notna() & (ids.str.slice(0, 11) != dates + "-")
-        for i in loaded.typed.index[mismatch.fillna(False)]:
+        prefix = pc.binary_join_element_wise(arrow(dates), pa.scalar("-"), "")
+        mismatch = pc.fill_null(pc.not_equal(pc.utf8_slice_codeunits(arrow(ids), 0, 11), prefix), False)
+        for i in loaded.typed.index[mismatch.to_numpy(zero_copy_only=False)]:
             problems.append(loaded.problem(i, id_column, "id-date", f"the id must start with the row's {date_column} ({dates[i]}-)", ids[i]))
     return problems
 
@@ -211,7 +212,8 @@ def foreign_keys(package: Package) -> list[Problem]:
             refs = loaded.raw.frame[fields]
             present = refs.notna().all(axis=1)
             if len(fields) == 1:
-                broken = present & ~refs[fields[0]].isin(target.raw.frame[target_fields[0]].dropna())
+                known = pc.is_in(arrow(refs[fields[0]]), value_set=arrow(target.raw.frame[target_fields[0]].dropna()))
+                broken = present & ~pd.Series(pc.fill_null(known, False).to_numpy(zero_copy_only=False), index=refs.index)
             else:
                 known = set(target.raw.frame[target_fields].dropna().itertuples(index=False, name=None))
                 broken = present & pd.Series([ref not in known for ref in refs.itertuples(index=False, name=None)], index=refs.index)
