@@ -51,6 +51,8 @@ CASES = [
     ("statements", dict(statement_id="no-date-first"), "statement_id", "pattern"),
     ("worker_movements", dict(count_low="10", count_best="5"), "count_best", "count-order"),
     ("worker_movements", dict(count_high="-3"), "count_high", "minimum"),
+    ("worker_movements", dict(quantity_text="dozens", count_low="12", count_best="", count_high=""), "count_low", "quantity-rule"),
+    ("worker_movements", dict(quantity_text="Hundreds", count_low="200", count_best="300", count_high=""), "count_low", "quantity-rule"),
     ("worker_movements", dict(count_best="1.5"), "count_best", "type"),
     ("worker_movements", dict(movement_type="flight"), "movement_type", "enum"),
     ("worker_movements", dict(country_iso3="rus"), "country_iso3", "pattern"),

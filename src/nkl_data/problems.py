@@ -36,6 +36,7 @@ HINTS: dict[str, str] = {
     "id-date": "start the id with the row's own date, as YYYY-MM-DD-",
     "iso-code": "use a real ISO 3166-1 code, with iso2 of the same country as iso3",
     "language": "use a valid BCP 47 language tag such as en, ru, ko or zh-Hans",
+    "quantity-rule": "derive the counts from quantity_text by the rule in the README ('How words become numbers')",
     "quote-length": "quote at most 30 of the speaker's own words; summarise the rest",
     "line-ending": "save the file with LF (Unix) line endings",
     "final-newline": "end the last line with a newline",

@@ -155,6 +155,24 @@ def id_starts_with_date(package: Package) -> list[Problem]:
     return problems
 
 
+def vague_words(package: Package) -> list[Problem]:
+    """A vague word becomes numbers by one rule, kept in the schema (quantity_text's vagueWords)."""
+    problems = []
+    for loaded in _with_columns(package, "quantity_text", "count_low", "count_best", "count_high"):
+        words = next((f.get("vagueWords") for f in loaded.table.fields if f["name"] == "quantity_text"), None)
+        if not words:
+            continue
+        frame = loaded.typed
+        text = frame["quantity_text"].str.strip().str.lower()
+        for i in frame.index[text.isin(list(words)).fillna(False)]:
+            low = words[text[i]]
+            if frame["count_low"][i] != low or pd.notna(frame["count_best"][i]) or pd.notna(frame["count_high"][i]):
+                problems.append(loaded.problem(i, "count_low", "quantity-rule",
+                                               f"{frame['quantity_text'][i]!r} means count_low {low} with count_best and count_high empty",
+                                               "" if pd.isna(frame["count_low"][i]) else frame["count_low"][i]))
+    return problems
+
+
 def quote_length(package: Package) -> list[Problem]:
     problems = []
     for loaded in _with_columns(package, "quote"):
@@ -226,7 +244,7 @@ def foreign_keys(package: Package) -> list[Problem]:
 
 
 RULES: list[Rule] = [count_order, deadline_after_adoption, no_future_dates, date_precision, not_after_source,
-                     id_starts_with_date, quote_length, iso_codes, language_tags, foreign_keys]
+                     id_starts_with_date, vague_words, quote_length, iso_codes, language_tags, foreign_keys]
 
 
 def run(package: Package) -> list[Problem]:
