@@ -163,9 +163,10 @@ def vague_words(package: Package) -> list[Problem]:
         if not words:
             continue
         frame = loaded.typed
-        text = frame["quantity_text"].str.strip().str.lower()
-        for i in frame.index[text.isin(list(words)).fillna(False)]:
-            low = words[text[i]]
+        text = pc.utf8_lower(pc.utf8_trim_whitespace(arrow(frame["quantity_text"])))
+        vague = pc.fill_null(pc.is_in(text, value_set=pa.array(list(words), pa.string())), False)
+        for i in frame.index[vague.to_numpy(zero_copy_only=False)]:
+            low = words[text[i].as_py()]
             if frame["count_low"][i] != low or pd.notna(frame["count_best"][i]) or pd.notna(frame["count_high"][i]):
                 problems.append(loaded.problem(i, "count_low", "quantity-rule",
                                                f"{frame['quantity_text'][i]!r} means count_low {low} with count_best and count_high empty",
