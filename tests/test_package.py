@@ -59,3 +59,17 @@ def test_title_comes_from_the_descriptor_else_the_name(package):
     path.write_text(json.dumps(descriptor), encoding="utf-8")
     opened = open_package(package.root)
     assert (opened.title("deadlines"), opened.title("countries")) == ("Security Council deadlines", "countries")
+
+
+def test_event_dates_and_precisions_come_from_the_schemas(package):
+    schema_path = package.root / "schemas" / "worker_estimates.json"
+    schema = json.loads(schema_path.read_text())
+    table = open_package(package.root).table("worker_estimates")
+    assert table.event_date == schema["eventDate"] == "as_of_date"
+    assert table.precisions == {"as_of_date": "date_precision"}
+    schema.pop("eventDate")
+    schema_path.write_text(json.dumps(schema))
+    assert open_package(package.root).table("worker_estimates").event_date is None
+    # without an event date, an id no longer has to start with one
+    package.add("worker_estimates", estimate_id="not-dated-first")
+    assert "id-date" not in {p.check for p in package.problems()}

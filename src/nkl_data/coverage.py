@@ -13,7 +13,6 @@ import pandas as pd
 from .load import load_all
 from .package import open_package
 
-EVENT_DATES = {"statements": "date", "worker_movements": "date", "worker_estimates": "as_of_date", "deadlines": "due_date"}
 COUNTRY_COLUMNS = {"statements": "subject_country_iso3", "worker_movements": "country_iso3", "worker_estimates": "country_iso3"}
 
 
@@ -31,7 +30,8 @@ def report(source: str | Path | None = None, gaps: str = "") -> str:
     out += ["| country | " + " | ".join(counts.columns) + " |", "|---|" + "---:|" * len(counts.columns)]
     out += [f"| {names.get(iso3, iso3)} ({iso3}) | " + " | ".join(map(str, row)) + " |" for iso3, row in counts.iterrows()]
     out += ["", "## Rows per year", ""]
-    years = pd.DataFrame({t: tables[t][c].dt.year.value_counts() for t, c in EVENT_DATES.items()}).fillna(0).astype(int).sort_index()
+    event_dates = {name: t.event_date for name, t in package.tables.items() if t.event_date}
+    years = pd.DataFrame({t: tables[t][c].dt.year.value_counts() for t, c in event_dates.items()}).fillna(0).astype(int).sort_index()
     out += ["| year | " + " | ".join(years.columns) + " |", "|---|" + "---:|" * len(years.columns)]
     out += [f"| {year} | " + " | ".join(map(str, row)) + " |" for year, row in years.iterrows()]
     out += ["", "## Rows per source", "", "| source | publisher | language | rows citing it |", "|---|---|---|---:|"]

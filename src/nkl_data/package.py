@@ -45,6 +45,17 @@ class Table:
     def foreign_keys(self) -> list[dict[str, Any]]:
         return self.schema.get("foreignKeys", [])
 
+    @property
+    def event_date(self) -> str | None:
+        """The column that dates each row as an event (the schema's "eventDate", this project's
+        extension); the row's id starts with it."""
+        return self.schema.get("eventDate")
+
+    @property
+    def precisions(self) -> dict[str, str]:
+        """Date column -> the column giving its precision (the field's "precisionField")."""
+        return {f["name"]: f["precisionField"] for f in self.fields if "precisionField" in f}
+
     def field(self, name: str) -> dict[str, Any]:
         return next(f for f in self.fields if f["name"] == name)
 

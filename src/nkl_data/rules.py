@@ -20,22 +20,6 @@ from .problems import Problem
 from .read import RawTable, arrow
 
 QUOTE_MAX_WORDS = 30
-# Dates whose precision another column gives: (date column, precision column).
-PRECISION = {
-    "sources": ("published_date", "published_date_precision"),
-    "statements": ("date", "date_precision"),
-    "worker_movements": ("date", "date_precision"),
-    "worker_estimates": ("as_of_date", "date_precision"),
-}
-# Event ids start with the row's own date so that sorting by id is chronological.
-ID_DATES = {
-    "deadlines": ("deadline_id", "due_date"),
-    "statements": ("statement_id", "date"),
-    "worker_movements": ("movement_id", "date"),
-    "worker_estimates": ("estimate_id", "as_of_date"),
-}
-
-
 @dataclass(frozen=True)
 class Loaded:
     """A table read and typed, with the lines its records start on."""
@@ -92,10 +76,7 @@ def no_future_dates(package: Package, today: dt.date | None = None) -> list[Prob
 def date_precision(package: Package) -> list[Problem]:
     """A month-precise date is the 1st of its month; a year-precise one is 1 January."""
     problems = []
-    for name, (column, precision_column) in PRECISION.items():
-        loaded = package.get(name)
-        if loaded is None or not {column, precision_column} <= set(loaded.typed.columns):
-            continue
+    for loaded, column, precision_column in _dated(package):
         precision = loaded.typed[precision_column]
         coarse = loaded.typed.index[(precision != "day").fillna(False).to_numpy()]  # most rows are day-precise
         dates, precision = loaded.typed[column][coarse], precision[coarse].astype("string")
@@ -125,10 +106,9 @@ def not_after_source(package: Package) -> list[Problem]:
     latest_by_source = pd.Series(latest.to_numpy(), index=frame["source_id"].astype(str).to_numpy())
     latest_by_source = latest_by_source[~latest_by_source.index.duplicated()]
     problems = []
-    for name in ("statements", "worker_movements", "worker_estimates"):
-        loaded = package.get(name)
-        column = PRECISION[name][0]
-        if loaded is None or not {column, "source_id"} <= set(loaded.typed.columns):
+    for loaded, column, _ in _dated(package):
+        # reported events (dated to a precision); a deadline may fall due after its source
+        if column != loaded.table.event_date or "source_id" not in loaded.typed.columns:
             continue
         dates = loaded.typed[column]
         cited = loaded.typed["source_id"]
@@ -143,9 +123,9 @@ def not_after_source(package: Package) -> list[Problem]:
 
 def id_starts_with_date(package: Package) -> list[Problem]:
     problems = []
-    for name, (id_column, date_column) in ID_DATES.items():
-        loaded = package.get(name)
-        if loaded is None or not {id_column, date_column} <= set(loaded.typed.columns):
+    for loaded in package.values():
+        id_column, date_column = (loaded.table.primary_key or [None])[0], loaded.table.event_date
+        if date_column is None or not {id_column, date_column} <= set(loaded.typed.columns):
             continue
         ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
         prefix = pc.binary_join_element_wise(arrow(dates), pa.scalar("-"), "")
@@ -254,6 +234,12 @@ def run(package: Package) -> list[Problem]:
 
 def _with_columns(package: Package, *columns: str) -> Iterable[Loaded]:
     return [loaded for loaded in package.values() if set(columns) <= set(loaded.typed.columns)]
+
+
+def _dated(package: Package) -> Iterable[tuple[Loaded, str, str]]:
+    """(table, date column, its precision column) for every date whose precision a column gives."""
+    return [(loaded, column, precision) for loaded in package.values()
+            for column, precision in loaded.table.precisions.items() if {column, precision} <= set(loaded.typed.columns)]
 
 
 def _date_columns(loaded: Loaded) -> list[str]:

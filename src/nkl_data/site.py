@@ -22,16 +22,15 @@ from .charts import esc
 from .load import load_all
 from .package import Package, Table, open_package
 
-# what goes on the timeline: table -> (date column, columns shown in a point's tooltip)
+# what goes on the timeline: table -> columns shown in a point's tooltip (dated by the schema's eventDate)
 TIMELINE = {
-    "deadlines": ("due_date", ["instrument", "provision", "obligation_type", "description"]),
-    "statements": ("date", ["speaker", "organization", "subject_country_iso3", "claim_type", "summary"]),
-    "worker_movements": ("date", ["country_iso3", "location", "movement_type", "quantity_text", "reported_by"]),
+    "deadlines": ["instrument", "provision", "obligation_type", "description"],
+    "statements": ["speaker", "organization", "subject_country_iso3", "claim_type", "summary"],
+    "worker_movements": ["country_iso3", "location", "movement_type", "quantity_text", "reported_by"],
 }
-ESTIMATES, ESTIMATE_DATE = "worker_estimates", "as_of_date"
+ESTIMATES = "worker_estimates"
 ESTIMATE_TOOLTIP = ["country_iso3", "quantity_text", "count_low", "count_best", "count_high", "estimator", "method"]
 LISTED = ["deadlines", "statements", "worker_movements", "worker_estimates", "sources"]
-HIDDEN_COLUMNS = {"date_precision"}  # folded into how the date is written
 CELL_CLASS = {"integer": "number", "date": "date"}  # long text gets "long": the style keeps these readable
 
 
@@ -107,11 +106,12 @@ class View:
 
     def timeline(self) -> str:
         events, rules, lanes = [], [], []
-        for name, (column, shown) in TIMELINE.items():
+        for name, shown in TIMELINE.items():
             if name not in self.frames:
                 continue
             lanes.append(self.title(name))
             table = self.package.table(name)
+            column = table.event_date
             for _, row in self.frames[name].iterrows():
                 if pd.isna(row[column]):
                     continue
@@ -129,10 +129,11 @@ class View:
             return ""
         table = self.package.table(ESTIMATES)
         frame = self.frames[ESTIMATES]
+        dated = table.event_date
         points = [
-            charts.Estimate(row[ESTIMATE_DATE].date(), self.country(row["country_iso3"]), count(row["count_low"]),
+            charts.Estimate(row[dated].date(), self.country(row["country_iso3"]), count(row["count_low"]),
                             count(row["count_best"]), count(row["count_high"]),
-                            self.tooltip(table, row, ESTIMATE_DATE, ESTIMATE_TOOLTIP), self.source_url(row))
+                            self.tooltip(table, row, dated, ESTIMATE_TOOLTIP), self.source_url(row))
             for _, row in frame.iterrows()]
         series = sorted({p.series for p in points})
         uncounted = sum(p.low is None and p.best is None and p.high is None for p in points)
@@ -150,7 +151,8 @@ class View:
         table = self.package.table(name)
         frame = self.frames[name]
         key = table.primary_key
-        columns = [f for f in table.fields if f["name"] not in HIDDEN_COLUMNS and f["name"] not in key and f["name"] in frame]
+        hidden = set(table.precisions.values())  # folded into how each date is written
+        columns = [f for f in table.fields if f["name"] not in hidden and f["name"] not in key and f["name"] in frame]
         head = "".join(f'<th scope="col" title="{esc(f.get("description", ""))}">{esc(f.get("title", f["name"]))}</th>' for f in columns)
         rows = []
         for _, row in frame.iterrows():
@@ -193,7 +195,7 @@ class View:
             return ""
         spec = table.field(column)
         if spec.get("type") == "date":
-            return show_date(value, row.get("date_precision"))
+            return show_date(value, row.get(table.precisions.get(column, "")))
         if spec.get("type") == "integer":
             return f"{int(value):,}"
         if self.reference(table, column) == "countries":
