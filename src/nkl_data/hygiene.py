@@ -21,8 +21,8 @@ from .read import RawTable, arrow
 CONTROL = r"[\x00-\x09\x0b-\x1f\x{7f}-\x{9f}]"
 # zero-width characters, bidirectional marks, embeddings, overrides and isolates, word joiners, BOM
 INVISIBLE = r"[\x{ad}\x{180e}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FORMULA = r"^[=+\-@\t\r]"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
+FORMULA = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
 
 
 def free_columns(raw: RawTable) -> list[str]:
