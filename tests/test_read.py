@@ -2,7 +2,9 @@ import pandas as pd
 import pytest
 
 from nkl_data.package import open_package
-from nkl_data.read import convert, loaded_type, read_raw, record_lines, typed
+from nkl_data.cast import loaded_type
+from nkl_data.parse import record_lines
+from nkl_data.read import convert, read_raw, typed
 
 
 def test_lossless_text(package):

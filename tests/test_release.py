@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from nkl_data.cli import main
-from nkl_data.load import InvalidPackage
+from nkl_data import InvalidPackage
 from nkl_data.release import data_zip
 from support import REPO
 

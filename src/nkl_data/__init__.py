@@ -5,19 +5,41 @@
     True
     >>> nkl_data.load("countries").set_index("iso3").loc["NAM", "iso2"]
     'NA'
+
+The loader and the version are looked up on first use, so that ``import nkl_data`` (and the
+command line, which starts parsing before pandas is imported) costs almost nothing.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from .load import InvalidPackage, load, load_all, tables
 from .package import PackageError, open_package
+from .problems import InvalidPackage
 
-try:
-    __version__ = version("nkl-data")
-except PackageNotFoundError:  # running from a checkout without installing
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from .loading import load, load_all, tables
+
+_LOADER = ("load", "load_all", "tables")
+
+
+def __getattr__(name: str):
+    if name in _LOADER:
+        from . import loading
+
+        return getattr(loading, name)
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("nkl-data")
+        except PackageNotFoundError:  # running from a checkout without installing
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LOADER, "__version__"])
 
 
 def diff(old, new):

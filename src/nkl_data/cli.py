@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from .load import InvalidPackage
-from .read import CsvError
+from . import dictionary
 from .package import DESCRIPTOR, PackageError, find_root, here_or_bundled, open_package
+from .parse import CsvError
+from .problems import InvalidPackage
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -26,13 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
     cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
     cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
-    from . import compare, dictionary, export, release, site
-
-    compare.register(commands)
-    dictionary.register(commands)
+    differ = commands.add_parser("diff", help="compare two versions of the data package (paths or git revisions)")
+    differ.add_argument("old", help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
+    differ.add_argument("new", help="the same, for the newer version")
+    differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    differ.add_argument("--check-version", action="store_true",
+                        help="exit 1 unless the data version was bumped at least as much as the changes require")
+    document = commands.add_parser("dictionary", help=f"write {dictionary.TARGET.as_posix()} from the schemas")
+    document.add_argument("path", nargs="?", default=".", help="the package folder or its datapackage.json (default: the current folder)")
+    document.add_argument("--check", action="store_true", help=f"change nothing; exit 1 if {dictionary.TARGET.as_posix()} is out of date")
     exporting = _writer(commands, "export", "write the tables as Parquet, SQLite (for Datasette) or JSON",
                         "folder to write into (created if needed; files of the same name are replaced)")
-    exporting.add_argument("--format", choices=export.FORMATS, required=True,
+    exporting.add_argument("--format", type=_export_format, required=True,
                            help="parquet: OUTDIR/<table>.parquet; sqlite: OUTDIR/nkl.db and a Datasette metadata.json; "
                                 "json: OUTDIR/<table>.json and a datapackage.json")
     _writer(commands, "site", "write a self-contained web page of the data to OUTDIR/index.html",
@@ -43,15 +50,17 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_VALID
+    # Each command imports what it needs only when it runs: validation starts parsing before
+    # pandas and pandera are imported, and the other commands do not pay for what they do not use.
     handlers = {
         "validate": lambda: validate_command(args.path, args.format),
         "fmt": lambda: fmt_command(args.path, args.check),
         "coverage": lambda: coverage_command(args.path, args.check),
-        "diff": lambda: compare.run(args),
+        "diff": lambda: _module("compare").run(args),
         "dictionary": lambda: dictionary.run(args),
-        "export": lambda: _written(export.export(args.format, args.outdir, args.source or here_or_bundled())),
-        "site": lambda: _written([site.build(args.outdir, args.source or here_or_bundled())]),
-        "release-zip": lambda: _written([release.data_zip(args.outdir, args.source or here_or_bundled())]),
+        "export": lambda: _written(_module("export").export(args.format, args.outdir, args.source or here_or_bundled())),
+        "site": lambda: _written([_module("site").build(args.outdir, args.source or here_or_bundled())]),
+        "release-zip": lambda: _written([_module("release").data_zip(args.outdir, args.source or here_or_bundled())]),
     }
     try:
         return handlers[args.command]()
@@ -61,6 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     except (InvalidPackage, CsvError) as error:  # the data itself is wrong
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_INVALID
+
+
+def _module(name: str):
+    return importlib.import_module(f"{__package__}.{name}")
+
+
+def _export_format(value: str) -> str:
+    formats = _module("export").FORMATS
+    if value not in formats:
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {', '.join(formats)})")
+    return value
 
 
 def _writer(commands, name: str, help: str, outdir_help: str) -> argparse.ArgumentParser:

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from .package import DESCRIPTOR, Package, PackageError, Table, open_package
-from .read import CsvError, read_raw
+from .parse import CsvError
+from .read import read_raw
 
 BUMPS = ["none", "patch", "minor", "major"]
 RANK = {bump: rank for rank, bump in enumerate(BUMPS)}
@@ -419,17 +420,6 @@ def _plural(count: int, word: str) -> str:
 
 
 # Command line ------------------------------------------------------------------------------------
-
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add `diff OLD NEW [--format text|json|markdown] [--check-version]` to an argparse subparsers object."""
-    parser = subparsers.add_parser("diff", help="compare two versions of the data package (paths or git revisions)")
-    parser.add_argument("old", help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
-    parser.add_argument("new", help="the same, for the newer version")
-    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    parser.add_argument("--check-version", action="store_true",
-                        help="exit 1 unless the data version was bumped at least as much as the changes require")
-    return parser
-
 
 def run(args: argparse.Namespace) -> int:
     """Print the diff; 0 ok, 1 when --check-version fails, 2 on usage errors.

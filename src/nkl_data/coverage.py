@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import load_all
+from .loading import load_all
 from .package import open_package
 
 COUNTRY_COLUMNS = {"statements": "subject_country_iso3", "worker_movements": "country_iso3", "worker_estimates": "country_iso3"}

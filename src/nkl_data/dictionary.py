@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .package import Package, Table, find_root, open_package
-from .read import read_raw
+from .parse import parse
 
 TARGET = Path("docs") / "data-dictionary.md"
 EXAMPLE_LENGTH = 80  # longer examples (summaries, notes) are shortened to keep the tables readable
@@ -99,13 +99,12 @@ def _type(spec: dict[str, Any]) -> str:
 
 
 def _examples(table: Table) -> dict[str, str]:
-    frame = read_raw(table).frame
+    cells = parse(table).cells
     examples = {}
-    for name in frame.columns:
-        present = frame[name].dropna()
-        present = present[present != ""]
+    for name in cells.column_names:
+        present = cells.column(name).drop_null()  # only the empty cell is null
         if len(present):
-            examples[name] = _shorten(str(present.iloc[0]))
+            examples[name] = _shorten(present[0].as_py())
     return examples
 
 
@@ -148,14 +147,6 @@ def _code(text: str) -> str:
 
 
 # Command line ------------------------------------------------------------------------------------
-
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add `dictionary [PATH] [--check]` to an argparse subparsers object."""
-    parser = subparsers.add_parser("dictionary", help=f"write {TARGET.as_posix()} from the schemas")
-    parser.add_argument("path", nargs="?", default=".", help="the package folder or its datapackage.json (default: the current folder)")
-    parser.add_argument("--check", action="store_true", help=f"change nothing; exit 1 if {TARGET.as_posix()} is out of date")
-    return parser
-
 
 def run(args: argparse.Namespace) -> int:
     """Write the dictionary (or with --check compare it); 0 ok, 1 out of date or unreadable data, 2 usage errors."""

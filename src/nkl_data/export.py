@@ -2,7 +2,7 @@
 
 Rows come from ``load_all``, so a package named with ``source`` is validated first. Types, keys,
 titles and descriptions come from ``schemas/*.json`` and ``datapackage.json``; each format says
-what the schema says in its own terms. Types follow the loader (``read.loaded_type``): dates,
+what the schema says in its own terms. Types follow the loader (``cast.loaded_type``): dates,
 integers, enums, and text for everything else, so an export never claims more than the loader does.
 Missing stays missing (null) and text stays text: Namibia's "NA" is exported as "NA".
 """
@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .load import load_all
+from .loading import load_all
 from .package import Package, PackageError, Table, open_package
-from .read import loaded_type
+from .cast import loaded_type
 
 FORMATS = ("parquet", "sqlite", "json")
 DATABASE = "nkl"  # OUTDIR/nkl.db; Datasette names the database after the file

@@ -8,6 +8,7 @@ unchecked, makes integers non-nullable and ignores missing values (see the proje
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,9 @@ import pandera.pandas as pa
 import pyarrow.compute as pc
 
 from .package import Table
-from .read import arrow, convert
+from .parse import header_problem
+from .problems import Problem
+from .read import RawTable, arrow, convert
 
 # pandera's names for its built-in checks, and ours.
 BUILTIN_CHECKS = {
@@ -47,6 +50,32 @@ def build(table: Table, typed: pd.DataFrame | None = None, key_is_unique: bool =
         report_duplicates="exclude_first",
         name=table.name,
     )
+
+
+def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> list[Problem]:
+    """Run the schema derived from the table's Frictionless schema on RAW's text, lazily."""
+    table = raw.table
+    try:
+        build(table, typed, key_is_unique=strictly_increasing(raw.frame, table.primary_key)).validate(raw.frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    found = []
+    for case in cases.itertuples(index=False):
+        check = BUILTIN_CHECKS.get(case.check, case.check)
+        if check == "header":
+            found.append(header_problem(table, raw.header, file))
+            continue
+        index = None if _is_missing(case.index) else int(case.index)
+        line = None if index is None else int(raw.lines[index])
+        value = None if _is_missing(case.failure_case) else str(case.failure_case)
+        column = case.column
+        if check == "primary-key":
+            message = f"duplicate primary key ({', '.join(table.primary_key)}): another row above has the same key"
+        else:
+            message = describe(table.field(column), check)
+        found.append(Problem(table.name, line, column, check, message, value, file))
+    return list(dict.fromkeys(found))
 
 
 def describe(spec: dict[str, Any], check: str) -> str:
@@ -127,3 +156,7 @@ def strictly_increasing(frame: pd.DataFrame, key: list[str]) -> bool:
         return not values.null_count
     ordered = pc.less(values.slice(0, len(values) - 1), values.slice(1))
     return bool(pc.all(ordered).as_py())
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))

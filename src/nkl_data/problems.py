@@ -76,6 +76,16 @@ class Problem:
         return record
 
 
+class InvalidPackage(ValueError):
+    """The package a caller named is not valid; PROBLEMS lists everything found."""
+
+    def __init__(self, problems: list[Problem]):
+        shown = "\n".join(f"  {p}" for p in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"the data package is not valid ({len(problems)} problems):\n{shown}{more}")
+        self.problems = problems
+
+
 def sort(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.sort_key)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .load import InvalidPackage
+from .problems import InvalidPackage
 from .package import DESCRIPTOR, inside, open_package
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from .package import Table
 from .problems import Problem
+from .parse import STRING
 from .read import RawTable, arrow
 
 QUOTE_MAX_WORDS = 30
@@ -112,7 +113,7 @@ def not_after_source(package: Package) -> list[Problem]:
             continue
         dates = loaded.typed[column]
         cited = loaded.typed["source_id"]
-        found = pc.index_in(arrow(cited), value_set=pa.array(latest_by_source.index, pa.string()))
+        found = pc.index_in(arrow(cited), value_set=pa.array(latest_by_source.index, STRING))
         found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
         limit = pd.Series(latest_by_source.to_numpy()[found], index=cited.index).where(found >= 0)
         for i in loaded.typed.index[(dates > limit).fillna(False)]:
@@ -128,7 +129,7 @@ def id_starts_with_date(package: Package) -> list[Problem]:
         if date_column is None or not {id_column, date_column} <= set(loaded.typed.columns):
             continue
         ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
-        prefix = pc.binary_join_element_wise(arrow(dates), pa.scalar("-"), "")
+        prefix = pc.binary_join_element_wise(arrow(dates), pa.scalar("-", STRING), pa.scalar("", STRING))
         mismatch = pc.fill_null(pc.not_equal(pc.utf8_slice_codeunits(arrow(ids), 0, 11), prefix), False)
         for i in loaded.typed.index[mismatch.to_numpy(zero_copy_only=False)]:
             problems.append(loaded.problem(i, id_column, "id-date", f"the id must start with the row's {date_column} ({dates[i]}-)", ids[i]))
@@ -144,7 +145,7 @@ def vague_words(package: Package) -> list[Problem]:
             continue
         frame = loaded.typed
         text = pc.utf8_lower(pc.utf8_trim_whitespace(arrow(frame["quantity_text"])))
-        vague = pc.fill_null(pc.is_in(text, value_set=pa.array(list(words), pa.string())), False)
+        vague = pc.fill_null(pc.is_in(text, value_set=pa.array(list(words), STRING)), False)
         for i in frame.index[vague.to_numpy(zero_copy_only=False)]:
             low = words[text[i].as_py()]
             if frame["count_low"][i] != low or pd.notna(frame["count_best"][i]) or pd.notna(frame["count_high"][i]):

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import charts
 from .charts import esc
-from .load import load_all
+from .loading import load_all
 from .package import Package, Table, open_package
 
 # what goes on the timeline: table -> columns shown in a point's tooltip (dated by the schema's eventDate)

@@ -1,22 +1,27 @@
 """Validate a whole data package: structure, then the schema of each table, then the rules across
 fields and tables. Every problem is collected (lazy validation); nothing stops at the first.
+
+Parsing, casting and the hygiene checks are Arrow kernels, which release the GIL: a worker thread
+runs them while this thread imports pandas and pandera (about half a second) and then runs the
+pandera checks and the rules.
 """
 
 from __future__ import annotations
 
-import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pandera.pandas as pa
-
-from . import hygiene, pandera_schemas, rules
+from . import hygiene
+from .cast import Cells, cast_columns
 from .package import Package, Table, open_package
+from .parse import CsvError, ParsedTable, header_problem, parse
 from .problems import Problem
-from .read import CsvError, read_raw, typed
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -31,88 +36,64 @@ class Report:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    parsed: ParsedTable
+    cast: dict[str, Cells]
+
+
 def validate(source: str | Path | None = None) -> Report:
     """Validate the package at SOURCE (a folder or its datapackage.json; default: the bundled copy)."""
     package = open_package(source)
-    loaded: rules.Package = {}
+    files = {name: _display(table.path) for name, table in package.tables.items()}
     problems: list[Problem] = []
     rows: dict[str, int] = {}
-    # Hygiene is Arrow kernels that release the GIL: it runs beside the pandera checks.
-    pool = ThreadPoolExecutor(max_workers=1)
-    for table in package.tables.values():
-        file = _display(table.path, package.root)
-        try:
-            raw = read_raw(table, file)
-        except CsvError as error:
-            problems.extend(error.problems)
-            if error.header is not None and error.header != table.field_names:
-                problems.append(_header_problem(table, error.header, file))
-            continue
-        rows[table.name] = len(raw.frame)
-        free = hygiene.free_columns(raw)
-        hygiene_done = pool.submit(hygiene.cell_problems, raw, file, free)
-        converted = typed(raw)
-        problems.extend(raw.problems)
-        found = schema_problems(raw, file, converted)
-        problems.extend(found)
-        failed = sorted({p.column for p in found if p.column in raw.frame.columns} - set(free))
-        problems.extend(hygiene_done.result())
-        problems.extend(hygiene.cell_problems(raw, file, failed))
-        loaded[table.name] = rules.Loaded(raw, converted, file)
-    pool.shutdown()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        # One worker runs its tasks in order: every table is parsed and cast before any is swept.
+        prepared = {name: worker.submit(_prepare, table, files[name]) for name, table in package.tables.items()}
+        swept = {name: worker.submit(_sweep, prepared[name], files[name]) for name in prepared}
+        from . import pandera_schemas, read, rules  # pandas and pandera: imported while the worker parses
+
+        loaded: rules.Package = {}
+        for name, table in package.tables.items():
+            file = files[name]
+            try:
+                ready = prepared[name].result()
+            except CsvError as error:
+                problems.extend(error.problems)
+                if error.header is not None and error.header != table.field_names:
+                    problems.append(header_problem(table, error.header, file))
+                continue
+            raw = read.raw_table(ready.parsed)
+            rows[name] = len(raw.frame)
+            converted = read.typed(raw, ready.cast)
+            problems.extend(raw.problems)
+            found = pandera_schemas.problems(raw, file, converted)
+            problems.extend(found)
+            # columns with a fixed form are swept only where the schema found something, for a clearer message
+            failed = sorted({p.column for p in found if p.column in raw.frame.columns} - set(hygiene.free_columns(ready.parsed)))
+            problems.extend(swept[name].result())
+            problems.extend(hygiene.cell_problems(ready.parsed, file, failed))
+            loaded[name] = rules.Loaded(raw, converted, file)
     problems.extend(rules.run(loaded))
     return Report(package, problems, rows, {name: item.typed for name, item in loaded.items()})
 
 
-def schema_problems(raw, file: str, converted: pd.DataFrame | None = None) -> list[Problem]:
-    """Run the pandera schema derived from the table's Frictionless schema, lazily."""
-    table: Table = raw.table
+def _prepare(table: Table, file: str) -> _Prepared:
+    parsed = parse(table, file)
+    return _Prepared(parsed, cast_columns(parsed.cells, table.fields))
+
+
+def _sweep(prepared: Future, file: str) -> list[Problem]:
+    """The hygiene checks of the columns that need them whatever the schema finds."""
     try:
-        unique = pandera_schemas.strictly_increasing(raw.frame, table.primary_key)
-        pandera_schemas.build(table, converted, key_is_unique=unique).validate(raw.frame, lazy=True)
+        parsed = prepared.result().parsed
+    except CsvError:
         return []
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-    problems = []
-    for case in cases.itertuples(index=False):
-        check = pandera_schemas.BUILTIN_CHECKS.get(case.check, case.check)
-        if check == "header":
-            problems.append(_header_problem(table, raw.header, file))
-            continue
-        index = None if case.index is None or case.index != case.index else int(case.index)
-        line = None if index is None else int(raw.lines[index])
-        value = None if case.failure_case is None or _is_missing(case.failure_case) else str(case.failure_case)
-        column = case.column
-        if check == "primary-key":
-            message = f"duplicate primary key ({', '.join(table.primary_key)}): another row above has the same key"
-        else:
-            message = pandera_schemas.describe(table.field(column), check)
-        problems.append(Problem(table.name, line, column, check, message, value, file))
-    return list(dict.fromkeys(problems))
+    return hygiene.cell_problems(parsed, file, hygiene.free_columns(parsed))
 
 
-def _header_problem(table: Table, header: list[str], file: str) -> Problem:
-    expected = table.field_names
-    missing = [n for n in expected if n not in header]
-    extra = [n for n in header if n not in expected]
-    repeated = sorted({n for n in header if header.count(n) > 1})
-    parts = []
-    if missing:
-        parts.append("missing " + ", ".join(missing))
-    if extra:
-        parts.append("unexpected " + ", ".join(repr(n) for n in extra))
-    if repeated:
-        parts.append("repeated " + ", ".join(repeated))
-    if not parts:
-        parts.append("columns out of order")
-    return Problem(table.name, 1, None, "header", "; ".join(parts) + f"; expected: {','.join(expected)}", ",".join(header), file)
-
-
-def _is_missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _display(path: Path, root: Path) -> str:
+def _display(path: Path) -> str:
     """The file's path as a contributor knows it: relative to the current folder where possible."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative

@@ -12,16 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from .package import open_package
-from .problems import Problem
+from .problems import InvalidPackage
 from .read import read_raw, typed
-
-
-class InvalidPackage(ValueError):
-    def __init__(self, problems: list[Problem]):
-        shown = "\n".join(f"  {p}" for p in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"the data package is not valid ({len(problems)} problems):\n{shown}{more}")
-        self.problems = problems
 
 
 def tables(source: str | Path | None = None) -> list[str]:

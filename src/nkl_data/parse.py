@@ -1,0 +1,235 @@
+"""Parse a table's CSV file into Arrow text columns, losslessly, and find its layout problems.
+
+Lossless means: every cell is read as text, only the empty cell is missing, and "NA" (Namibia),
+"null", "None", "NaN" and "007" stay exactly what they are. This module judges the file's layout
+(encoding, line endings, records), not its values. It needs only pyarrow and numpy, so that
+validation can start parsing while pandas and pandera are still being imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import mmap
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .package import Table
+from .problems import Problem
+
+BOM = b"\xef\xbb\xbf"
+STRING = pa.large_string()  # every cell's Arrow type: 64-bit offsets, the layout pandas keeps, so no cast later
+BLANK = re.compile(rb"\s*")  # ASCII white space, as bytes.isspace() has it
+csv.field_size_limit(1 << 30)  # a huge cell is judged by the rules, not refused by the parser
+
+# A file is mapped, not copied into memory: on a large file the copy costs as much as a third of
+# the parse. Only operations that bytes and mmap share are used on it (slicing, find, re, buffers).
+Contents = Union[bytes, mmap.mmap]
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """All cells as Arrow text, and the physical line on which each record starts."""
+
+    table: Table
+    cells: pa.Table  # one string column per header name; repeated names are made distinct
+    lines: np.ndarray
+    header: list[str]
+    problems: list[Problem]  # layout problems that did not stop parsing (BOM, CRLF, blank lines, ...)
+
+    @property
+    def columns(self) -> list[str]:
+        return self.cells.column_names
+
+
+class CsvError(Exception):
+    """The file cannot be parsed into records; carries the problems found."""
+
+    def __init__(self, problems: list[Problem], header: list[str] | None = None):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+        self.header = header
+
+
+def parse(table: Table, display_path: str = "") -> ParsedTable:
+    """Parse TABLE's file into text columns; raise CsvError when it is not parseable CSV."""
+    file = display_path or str(table.path)
+    problem = lambda line, check, message: Problem(table.name, line, None, check, message, None, file)  # noqa: E731
+    try:
+        data = _contents(table.path)
+    except FileNotFoundError:
+        raise CsvError([problem(None, "missing-file", "the table's file does not exist")]) from None
+    layout = layout_problems(data, problem)
+    start = len(BOM) if data[: len(BOM)] == BOM else 0
+    if BLANK.fullmatch(data, start):
+        raise CsvError([*layout, problem(1, "header", "the file is empty; it needs at least the header row")])
+    try:
+        header = next(csv.reader(physical_lines(_first_record(data, start).decode("utf-8"))), [])
+        names = [f"c{i}" for i in range(len(header))]
+        cells = _parse(pa.py_buffer(data)[start:], names)  # Arrow checks that every cell is UTF-8
+    except (UnicodeDecodeError, pa.ArrowInvalid) as error:
+        not_utf8 = _utf8_error(data)
+        if not_utf8 is not None:
+            line = count_newlines(data[: not_utf8.start]) + 1
+            raise CsvError([problem(line, "encoding", f"the file is not UTF-8 (byte {data[not_utf8.start]:#04x} at offset "
+                                                      f"{not_utf8.start}); it may have been saved as Windows-1251 or Latin-1")]) from None
+        raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
+    cells = cells.rename_columns(_unique_names(header))
+    lines, blank = record_lines(data, cells.num_rows)
+    layout += [problem(line, "blank-line", "blank line") for line in blank]
+    return ParsedTable(table, cells, lines, header, layout)
+
+
+def header_problem(table: Table, header: list[str], file: str) -> Problem:
+    """What is wrong with HEADER, against the schema's column names."""
+    expected = table.field_names
+    missing = [n for n in expected if n not in header]
+    extra = [n for n in header if n not in expected]
+    repeated = sorted({n for n in header if header.count(n) > 1})
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("unexpected " + ", ".join(repr(n) for n in extra))
+    if repeated:
+        parts.append("repeated " + ", ".join(repeated))
+    if not parts:
+        parts.append("columns out of order")
+    return Problem(table.name, 1, None, "header", "; ".join(parts) + f"; expected: {','.join(expected)}", ",".join(header), file)
+
+
+def _contents(path) -> Contents:
+    with open(path, "rb") as file:
+        try:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            return file.read()
+
+
+def _parse(data: pa.Buffer, names: list[str], block_size: int = 1 << 20) -> pa.Table:
+    """All cells as Arrow strings. Small blocks parse fastest; a record longer than a block (a huge
+    cell) needs one block for the whole file."""
+    try:
+        return pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: STRING for name in names},
+                strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if "straddl" in str(error) and block_size <= data.size:
+            return _parse(data, names, data.size + 1)
+        raise
+
+
+def layout_problems(data: Contents, problem) -> list[Problem]:
+    """The canonical layout: no byte order mark, LF line endings, a final newline."""
+    found = []
+    if data[: len(BOM)] == BOM:
+        found.append(problem(1, "encoding", "the file starts with a byte order mark (BOM)"))
+    crlf = data.find(b"\r\n") if data.find(b"\r") >= 0 else -1  # one-byte search is much faster
+    if crlf >= 0:
+        count = bytes(data).count(b"\r\n")
+        found.append(problem(count_newlines(data[:crlf]) + 1, "line-ending", f"Windows (CRLF) line endings on {count} lines; use LF"))
+    if len(data) and data[-1:] != b"\n":
+        found.append(problem(count_newlines(data) + 1, "final-newline", "the last line does not end with a newline"))
+    return found
+
+
+def count_newlines(data: Contents | bytes) -> int:
+    """The number of LF bytes, counted slice by slice in one small buffer rather than in a mask
+    as large as the file."""
+    view = np.frombuffer(data, dtype=np.uint8) if len(data) else np.empty(0, np.uint8)
+    step = 1 << 20
+    found = np.empty(min(step, len(view)), dtype=bool)
+    count = 0
+    for start in range(0, len(view), step):
+        part = view[start:start + step]
+        count += int(np.count_nonzero(np.equal(part, 10, out=found[: len(part)])))
+    return count
+
+
+def record_lines(data: Contents, records: int) -> tuple[np.ndarray, list[int]]:
+    """Physical line on which each data record starts (header is line 1), and the blank lines.
+
+    When no record spans several lines and no line is blank (the usual case) this is a range;
+    otherwise the csv module finds where each record starts.
+    """
+    newlines = count_newlines(data) + (0 if data[-1:] == b"\n" else 1)
+    if newlines == records + 1:
+        return np.arange(2, records + 2), []
+    starts, blank = [], []
+    reader = csv.reader(physical_lines(str(data, "utf-8")))
+    previous = 0
+    for record in reader:
+        (starts if record else blank).append(previous + 1)
+        previous = reader.line_num
+    return np.asarray(starts[1:], dtype=np.int64), blank
+
+
+def _utf8_error(data: Contents) -> UnicodeDecodeError | None:
+    try:
+        str(data, "utf-8")
+    except UnicodeDecodeError as error:
+        return error
+    return None
+
+
+def _first_record(data: Contents, start: int = 0) -> bytes:
+    """Enough of the start of the file to hold the header record (which may, in theory, be quoted
+    across lines): the first line, extended while its quotes are unbalanced."""
+    end = data.find(b"\n", start)
+    while end >= 0 and data[start:end].count(b'"') % 2:
+        end = data.find(b"\n", end + 1)
+    return data[start:] if end < 0 else data[start: end + 1]
+
+
+def physical_lines(text: str) -> Iterator[str]:
+    """The file's lines split at LF only, so that the csv module's line count is ours: a CR on its
+    own is a character (and a control character in a cell), not a line break."""
+    lines = text.split("\n")
+    for line in lines[:-1]:
+        yield line + "\n"
+    if lines[-1]:
+        yield lines[-1]
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Header names, with repeats made distinct so the table can hold them (the header check reports them)."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}#{count + 1}")
+    return names
+
+
+def _locate_csv_errors(table: Table, data: Contents, file: str, arrow_message: str) -> list[Problem]:
+    """Re-read with the csv module to name the line of each malformed record."""
+    problems = []
+    reader = csv.reader(physical_lines(str(data, "utf-8")), strict=True)
+    width = None
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                problems.append(Problem(table.name, start, None, "malformed-csv",
+                                        f"the record has {len(record)} fields; the header has {width}", None, file))
+    except csv.Error as error:
+        problems.append(Problem(table.name, previous + 1, None, "malformed-csv", f"the file is not valid CSV: {error}", None, file))
+    if not problems:
+        problems.append(Problem(table.name, None, None, "malformed-csv", f"the file is not valid CSV: {arrow_message}", None, file))
+    return problems
