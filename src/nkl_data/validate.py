@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 from . import hygiene
 from .cast import Cells, cast_columns
 from .package import Package, Table, open_package
-from .parse import CsvError, ParsedTable, header_problem, parse
+from .parse import CsvError, header_problem, parse
 from .problems import Problem
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .read import RawTable
 
 
 @dataclass(frozen=True)
@@ -36,61 +38,68 @@ class Report:
         return not self.problems
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    parsed: ParsedTable
-    cast: dict[str, Cells]
-
-
 def validate(source: str | Path | None = None) -> Report:
     """Validate the package at SOURCE (a folder or its datapackage.json; default: the bundled copy)."""
     package = open_package(source)
     files = {name: _display(table.path) for name, table in package.tables.items()}
-    problems: list[Problem] = []
-    rows: dict[str, int] = {}
+    smallest_first = [table.name for table in sorted(package.tables.values(), key=_size)]
+    checked: dict[str, tuple[RawTable, pd.DataFrame, list[Problem]]] = {}
+    found: dict[str, list[Problem]] = {}
     with ThreadPoolExecutor(max_workers=1) as worker:
-        # One worker runs its tasks in order: every table is parsed and cast before any is swept.
-        prepared = {name: worker.submit(_prepare, table, files[name]) for name, table in package.tables.items()}
-        swept = {name: worker.submit(_sweep, prepared[name], files[name]) for name in prepared}
+        # The worker runs its tasks in the order given. It parses the largest file first, since
+        # that parse is what the import below can hide; it casts the small tables first, so that
+        # this thread checks them while the largest is cast; then it sweeps the tables for
+        # hygiene problems while this thread runs the pandera checks.
+        parsed = {name: worker.submit(parse, package.tables[name], files[name]) for name in reversed(smallest_first)}
+        cast = {name: worker.submit(_cast, parsed[name]) for name in smallest_first}
+        swept = {name: worker.submit(_sweep, parsed[name], files[name]) for name in reversed(smallest_first)}
         from . import pandera_schemas, read, rules  # pandas and pandera: imported while the worker parses
 
-        loaded: rules.Package = {}
-        for name, table in package.tables.items():
-            file = files[name]
+        for name in smallest_first:
+            table, file = package.tables[name], files[name]
             try:
-                ready = prepared[name].result()
+                raw = read.raw_table(parsed[name].result())
             except CsvError as error:
-                problems.extend(error.problems)
+                found[name] = error.problems
                 if error.header is not None and error.header != table.field_names:
-                    problems.append(header_problem(table, error.header, file))
+                    found[name].append(header_problem(table, error.header, file))
                 continue
-            raw = read.raw_table(ready.parsed)
-            rows[name] = len(raw.frame)
-            converted = read.typed(raw, ready.cast)
-            problems.extend(raw.problems)
-            found = pandera_schemas.problems(raw, file, converted)
-            problems.extend(found)
-            # columns with a fixed form are swept only where the schema found something, for a clearer message
-            failed = sorted({p.column for p in found if p.column in raw.frame.columns} - set(hygiene.free_columns(ready.parsed)))
-            problems.extend(swept[name].result())
-            problems.extend(hygiene.cell_problems(ready.parsed, file, failed))
-            loaded[name] = rules.Loaded(raw, converted, file)
+            converted = read.typed(raw, cast[name].result())
+            checked[name] = raw, converted, pandera_schemas.problems(raw, file, converted)
+        for name, (raw, converted, schema) in checked.items():
+            # a column of fixed form is swept only where the schema found something, for a clearer message
+            fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
+            failed = sorted({p.column for p in schema} & fixed)
+            found[name] = [*raw.problems, *schema, *swept[name].result(), *hygiene.cell_problems(parsed[name].result(), files[name], failed)]
+    loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
+    problems = [problem for name in package.tables for problem in found[name]]
     problems.extend(rules.run(loaded))
-    return Report(package, problems, rows, {name: item.typed for name, item in loaded.items()})
+    return Report(package, problems, {name: len(item.raw.frame) for name, item in loaded.items()},
+                  {name: item.typed for name, item in loaded.items()})
 
 
-def _prepare(table: Table, file: str) -> _Prepared:
-    parsed = parse(table, file)
-    return _Prepared(parsed, cast_columns(parsed.cells, table.fields))
+def _cast(parsed: Future) -> dict[str, Cells]:
+    try:
+        table = parsed.result()
+    except CsvError:
+        return {}
+    return cast_columns(table.cells, table.table.fields)
 
 
-def _sweep(prepared: Future, file: str) -> list[Problem]:
+def _sweep(parsed: Future, file: str) -> list[Problem]:
     """The hygiene checks of the columns that need them whatever the schema finds."""
     try:
-        parsed = prepared.result().parsed
+        table = parsed.result()
     except CsvError:
         return []
-    return hygiene.cell_problems(parsed, file, hygiene.free_columns(parsed))
+    return hygiene.cell_problems(table, file, hygiene.free_columns(table))
+
+
+def _size(table: Table) -> int:
+    try:
+        return table.path.stat().st_size
+    except OSError:  # a missing file is reported by parse
+        return 0
 
 
 def _display(path: Path) -> str:
