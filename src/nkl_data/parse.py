@@ -71,7 +71,9 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
     try:
         header = next(csv.reader(physical_lines(_first_record(data, start).decode("utf-8"))), [])
         names = [f"c{i}" for i in range(len(header))]
-        cells = _parse(pa.py_buffer(data)[start:], names)  # Arrow checks that every cell is UTF-8
+        # Arrow checks that every cell is UTF-8. Without a quote character no value can hold a
+        # line break, and Arrow can then split the file at any line without scanning for quotes.
+        cells = _parse(pa.py_buffer(data)[start:], names, quoted=data.find(b'"') >= 0)
     except (UnicodeDecodeError, pa.ArrowInvalid) as error:
         not_utf8 = _utf8_error(data)
         if not_utf8 is not None:
@@ -111,14 +113,14 @@ def _contents(path) -> Contents:
             return file.read()
 
 
-def _parse(data: pa.Buffer, names: list[str], block_size: int = 1 << 20) -> pa.Table:
+def _parse(data: pa.Buffer, names: list[str], quoted: bool = True, block_size: int = 1 << 20) -> pa.Table:
     """All cells as Arrow strings. Small blocks parse fastest; a record longer than a block (a huge
     cell) needs one block for the whole file."""
     try:
         return pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: STRING for name in names},
                 strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
@@ -126,7 +128,7 @@ def _parse(data: pa.Buffer, names: list[str], block_size: int = 1 << 20) -> pa.T
         )
     except pa.ArrowInvalid as error:
         if "straddl" in str(error) and block_size <= data.size:
-            return _parse(data, names, data.size + 1)
+            return _parse(data, names, quoted, data.size + 1)
         raise
 
 
