@@ -1,9 +1,13 @@
+import csv
+import io
+
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from nkl_data.package import open_package
 from nkl_data.cast import loaded_type
-from nkl_data.parse import record_lines
+from nkl_data.package import open_package
+from nkl_data.parse import _parse, record_lines
 from nkl_data.read import convert, read_raw, typed
 
 
@@ -44,17 +48,22 @@ def test_integer_keeps_missing_as_na(package):
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    "text, expected, blank",
     [
-        (b"h\na\nb\n", [2, 3]),
-        (b'h\n"a\nstill a"\nb\n', [2, 4]),
-        (b'h\n"a\r\n\r\nstill a"\nb\n"c\nd"\n', [2, 5, 6]),
-        (b"h\na\nb", [2, 3]),
+        (b"h\na\nb\n", [2, 3], []),
+        (b"h\na\nb", [2, 3], []),
+        (b'h\n"a\nstill a"\nb\n', [2, 4], []),
+        (b'h,i\n"a\nstill a","and\nb\nc"\nb,x\n"c\nd",y', [2, 6, 7], []),  # breaks in two columns of one record
+        (b'"h\nh",i\na,"x\ny"\nb,z\n', [3, 5], []),  # a header across two lines
+        (b'h\n"a\r\n\r\nstill a"\nb\n"c\nd"\n', [2, 5, 6], []),  # carriage returns: read by the csv module
+        (b'h\n"a\nstill a"\n\nb\n', [2, 5], [4]),  # a blank line: read by the csv module
     ],
 )
-def test_record_lines(text, expected):
-    records = len(expected)
-    assert record_lines(text, records)[0].tolist() == expected
+def test_record_lines(text, expected, blank):
+    header = next(csv.reader(io.StringIO(text.decode(), newline="")))
+    cells = _parse(pa.py_buffer(text), [f"c{i}" for i in range(len(header))])
+    lines, blanks = record_lines(text, cells)
+    assert (lines.tolist(), blanks) == (expected, blank)
 
 
 @pytest.mark.parametrize("spec, expected", [

@@ -17,6 +17,7 @@ from typing import Union
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .package import Table
@@ -82,7 +83,7 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
                                                       f"{not_utf8.start}); it may have been saved as Windows-1251 or Latin-1")]) from None
         raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
     cells = cells.rename_columns(_unique_names(header))
-    lines, blank = record_lines(data, cells.num_rows)
+    lines, blank = record_lines(data, cells)
     layout += [problem(line, "blank-line", "blank line") for line in blank]
     return ParsedTable(table, cells, lines, header, layout)
 
@@ -159,15 +160,24 @@ def count_newlines(data: Contents | bytes) -> int:
     return count
 
 
-def record_lines(data: Contents, records: int) -> tuple[np.ndarray, list[int]]:
-    """Physical line on which each data record starts (header is line 1), and the blank lines.
+def record_lines(data: Contents, cells: pa.Table) -> tuple[np.ndarray, list[int]]:
+    """Physical line on which each data record of CELLS starts (header is line 1), and the blank lines.
 
-    When no record spans several lines and no line is blank (the usual case) this is a range;
-    otherwise the csv module finds where each record starts.
+    When no record spans several lines and no line is blank (the usual case) this is a range. When
+    some values hold line breaks, each record spans one line more per line break in its values,
+    which Arrow counts; the total must then account for every line of the file. Otherwise (blank
+    lines, carriage returns, which Arrow also takes for line ends) the csv module reads the file.
     """
+    records = cells.num_rows
     newlines = count_newlines(data) + (0 if data[-1:] == b"\n" else 1)
     if newlines == records + 1:
         return np.arange(2, records + 2), []
+    if data.find(b"\r") < 0:
+        header = _first_record(data).count(b"\n") or 1
+        extra = _line_breaks_per_record(cells)
+        if header + records + int(extra.sum()) == newlines:
+            before = np.cumsum(extra) - extra  # line breaks in the values of the records above
+            return header + 1 + np.arange(records, dtype=np.int64) + before, []
     starts, blank = [], []
     reader = csv.reader(physical_lines(str(data, "utf-8")))
     previous = 0
@@ -175,6 +185,14 @@ def record_lines(data: Contents, records: int) -> tuple[np.ndarray, list[int]]:
         (starts if record else blank).append(previous + 1)
         previous = reader.line_num
     return np.asarray(starts[1:], dtype=np.int64), blank
+
+
+def _line_breaks_per_record(cells: pa.Table) -> np.ndarray:
+    total = np.zeros(cells.num_rows, dtype=np.int64)
+    for column in cells.columns:
+        if pc.any(pc.match_substring(column, "\n")).as_py():
+            total += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False)
+    return total
 
 
 def _utf8_error(data: Contents) -> UnicodeDecodeError | None:
