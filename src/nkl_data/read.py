@@ -60,7 +60,7 @@ def typed(raw: RawTable, cast_columns: dict[str, Cells] | None = None) -> pd.Dat
             columns[name] = as_series(cast_columns[name], spec, raw.frame.index, name)
         else:
             columns[name] = convert(raw.frame[name], spec)
-    return pd.DataFrame(columns, index=raw.frame.index)
+    return pd.DataFrame(columns, index=raw.frame.index, copy=False)
 
 
 def convert(values: pd.Series, spec: dict[str, Any]) -> pd.Series:
