@@ -274,6 +274,7 @@ def _export(top: str, commit: str, paths: list[str], folder: Path, label: str) -
     try:
         with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
             archive.extractall(folder, filter="data")
+        process.stdout.read()  # the archive's trailing padding: unread, git could die of a closed pipe
     except (tarfile.TarError, OSError) as error:
         process.kill()
         raise PackageError(f"{label}: cannot export the revision ({error})") from None
