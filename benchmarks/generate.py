@@ -2,13 +2,14 @@
 
 Rows are built column by column with numpy (hypothesis, used by the property tests, is far too slow
 for a million rows); they reference the shipped sources, countries and deadlines, so every rule,
-foreign keys included, has real work to do. Usage: python benchmarks/generate.py N OUTDIR
+foreign keys included, has real work to do. With --notes-every K, one row in K gets a quoted note
+of two lines, as real notes can be. Usage: python benchmarks/generate.py N OUTDIR [--notes-every K]
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import nkl_data
 from nkl_data.package import bundled_root, open_package
 
 
-def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0) -> Path:
+def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0, notes_every: int = 0) -> Path:
     root = Path(source) if source else bundled_root()
     outdir.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "datapackage.json", outdir)
@@ -53,7 +54,8 @@ def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0)
         "reported_by": rng.choice(["NHK", "Yonhap News Agency", "Interfax"], rows),
         "deadline_id": rng.choice(np.append(tables["deadlines"]["deadline_id"].astype(str).to_numpy(), ""), rows),
         "source_id": source_ids,
-        "notes": "",
+        "notes": np.where(np.arange(rows) % notes_every == 0, "Seen at the airport, then on the train;\nreported a week later", "")
+                 if notes_every else "",
     }, columns=schema.field_names)
     frame = frame.sort_values("movement_id")
     frame.to_csv(outdir / "datasets" / "worker_movements.csv", index=False, lineterminator="\n")
@@ -61,4 +63,9 @@ def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0)
 
 
 if __name__ == "__main__":
-    print(generate(int(sys.argv[1]), Path(sys.argv[2])))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rows", type=int)
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--notes-every", type=int, default=0)
+    args = parser.parse_args()
+    print(generate(args.rows, args.outdir, notes_every=args.notes_every))

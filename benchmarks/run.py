@@ -47,9 +47,9 @@ def main() -> None:
     # generated in child processes, so that this process stays small: a child's peak memory
     # counts what it inherited from this process before it started its program
     here = Path(__file__).parent
-    big, small = work / "big", work / "small"
-    for rows, folder in ((args.rows, big), (args.rows // 10, small)):
-        subprocess.run([PY, str(here / "generate.py"), str(rows), str(folder)], check=True, stdout=subprocess.DEVNULL)
+    big, small, notes = work / "big", work / "small", work / "notes"
+    for rows, folder, extra in ((args.rows, big, []), (args.rows // 10, small, []), (args.rows, notes, ["--notes-every", "100"])):
+        subprocess.run([PY, str(here / "generate.py"), str(rows), str(folder), *extra], check=True, stdout=subprocess.DEVNULL)
     big_csv = big / "datasets" / "worker_movements.csv"
     small_csv = small / "datasets" / "worker_movements.csv"
     shipped = bundled_root()
@@ -61,6 +61,7 @@ def main() -> None:
     if args.frictionless_runs:
         rows["frictionless validate (big)"] = measure([str(BIN / "frictionless"), "validate", str(big / "datapackage.json")], args.frictionless_runs)
     rows["nkl-data validate (small)"] = measure(validate(small), args.runs)
+    rows["nkl-data validate (big, 1% two-line notes)"] = measure(validate(notes), args.runs)
     statements = shipped / "datasets" / "statements.csv"
     rows["python: pandas.read_csv(statements)"] = measure([PY, "-c", f"import pandas; pandas.read_csv({str(statements)!r})"], args.runs)
     rows["python: nkl_data.load('statements')"] = measure([PY, "-c", "import nkl_data; nkl_data.load('statements')"], args.runs)
@@ -69,7 +70,8 @@ def main() -> None:
     rows["nkl-data validate (shipped package)"] = measure(validate(shipped), args.runs)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
-    print(f"big: worker_movements with {args.rows:,} generated rows ({big_csv.stat().st_size / 2**20:.0f} MiB); small: {args.rows // 10:,} rows")
+    print(f"big: worker_movements with {args.rows:,} generated rows ({big_csv.stat().st_size / 2**20:.0f} MiB), no quoted cell; "
+          f"small: {args.rows // 10:,} rows; 1% two-line notes: the big table with a quoted two-line note in one row of 100")
     print(f"median of {args.runs} runs (frictionless: {args.frictionless_runs})\n")
     print(f"{'command':<52} {'seconds':>8} {'peak MiB':>9}")
     for name, (seconds, peak) in rows.items():

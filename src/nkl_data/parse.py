@@ -110,7 +110,7 @@ def _contents(path) -> Contents:
     with open(path, "rb") as file:
         try:
             return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
+        except (ValueError, OSError):  # an empty file, or one that cannot be mapped, is read
             return file.read()
 
 
