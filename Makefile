@@ -1,11 +1,14 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make validate   validate the repository's data package and print a summary
 #   make test       run the whole test suite
+# and, for the performance figures in the README (a few minutes):
+#   make bench      install the package as users get it (no test extras) and run benchmarks/run.py
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BENCH := .venv-bench
 
-.PHONY: validate test clean
+.PHONY: validate test bench clean
 
 $(BIN)/nkl-data: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,5 +22,11 @@ validate: $(BIN)/nkl-data
 test: $(BIN)/nkl-data
 	$(BIN)/python -m pytest
 
+bench:
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH)/bin/python -m pip install --quiet .
+	$(BENCH)/bin/python benchmarks/run.py --runs 9 --frictionless-runs 3
+
 clean:
-	rm -rf $(VENV) build dist
+	rm -rf $(VENV) $(BENCH) build dist

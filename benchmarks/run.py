@@ -2,7 +2,9 @@
 
 Each command runs in a fresh process (several runs, median wall time); peak memory is the child's
 maximum resident set size as the OS reports it (wait4). It is a benchmark, not a test: it asserts
-nothing. Usage: python benchmarks/run.py [--rows 1000000] [--runs 3] [--frictionless-runs 1]
+nothing. It measures the Python it runs under: `make bench` installs the package as users get it,
+without the test extras (with hypothesis installed, pandera imports it on first use, about 0.1 s).
+Usage: python benchmarks/run.py [--rows 1000000] [--runs 3] [--frictionless-runs 1]
 """
 
 from __future__ import annotations
