@@ -50,3 +50,11 @@ def test_malformed_csv_gives_no_traceback(package):
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "sources.csv" in result.stdout
+
+
+def test_the_validate_command_imports_pandas_only_after_the_parse_starts():
+    # validation hides the import of pandas and pandera behind the parse; importing either on the
+    # way to validate() would silently serialise them again
+    code = "import sys, nkl_data, nkl_data.cli, nkl_data.validate; print(sorted({'pandas', 'pandera'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
