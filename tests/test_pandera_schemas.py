@@ -1,5 +1,7 @@
 """The pandera schemas derived from the Frictionless schemas."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -22,3 +24,14 @@ def test_a_sorted_file_with_a_repeated_key_is_still_caught(package):
     package.write("worker_movements", rows)
     found = [p for p in package.problems() if p.check == "primary-key"]
     assert [(p.table, p.line) for p in found] == [("worker_movements", 3)]
+
+
+def test_a_pattern_must_match_the_whole_value_even_with_alternatives(package):
+    path = package.root / "schemas" / "worker_movements.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "location")["constraints"] = {"pattern": "Dandong|Vladivostok"}
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    for index, location in enumerate(["Dandong", "Vladivostok", "Dandong Airport", "Near Vladivostok"]):
+        package.edit("worker_movements", index, location=location)
+    found = {p.line: p.value for p in package.problems() if p.check == "pattern" and p.line <= 5}
+    assert found == {4: "Dandong Airport", 5: "Near Vladivostok"}

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from .package import Table
 from .parse import header_problem
 from .problems import Problem
+from .cast import loaded_type
 from .read import RawTable, arrow, convert
 
 # pandera's names for its built-in checks, and ours.
@@ -110,8 +111,11 @@ def _column(spec: dict[str, Any], unique_check: bool, typed: pd.DataFrame | None
     if kind in ("integer", "date"):
         checks.append(_check("type", lambda s: as_type(s).notna()))
     if "enum" in constraints:
-        allowed = [str(v) for v in constraints["enum"]]
-        checks.append(_check("enum", lambda s: s.isin(allowed)))
+        if loaded_type(spec) == "enum":  # loaded as a categorical, which has a category only for an allowed value
+            checks.append(_check("enum", lambda s: as_type(s).notna()))
+        else:
+            allowed = [str(v) for v in constraints["enum"]]
+            checks.append(_check("enum", lambda s: s.isin(allowed)))
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         checks.append(_check("pattern", lambda s: s.str.fullmatch(pattern)))
