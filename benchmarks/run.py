@@ -1,7 +1,7 @@
 """Run the performance comparisons of the README side by side and print a table of times and ratios.
 
-Each command runs in a fresh process (several runs, median wall time); peak memory is the child's
-maximum resident set size as the OS reports it (wait4). It is a benchmark, not a test: it asserts
+Each command runs in a fresh process, the commands taking turns round by round (several runs,
+median wall time); peak memory is the child's maximum resident set size as the OS reports it (wait4). It is a benchmark, not a test: it asserts
 nothing. It measures the Python it runs under: `make bench` installs the package as users get it,
 without the test extras (with hypothesis installed, pandera imports it on first use, about 0.1 s).
 Usage: python benchmarks/run.py [--rows 1000000] [--runs 3] [--frictionless-runs 1]
@@ -25,18 +25,30 @@ PY = sys.executable
 BIN = Path(PY).parent
 
 
-def measure(argv: list[str], runs: int) -> tuple[float, float]:
-    """Median wall seconds and median peak RSS (MiB) of ARGV over RUNS fresh processes."""
-    times, peaks = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) != 0:  # timing an error path would measure nothing useful
-            raise SystemExit(f"{' '.join(argv)} exited with {os.waitstatus_to_exitcode(status)}")
-    return statistics.median(times), statistics.median(peaks)
+def run_once(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one fresh process running ARGV."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:  # timing an error path would measure nothing useful
+        raise SystemExit(f"{' '.join(argv)} exited with {os.waitstatus_to_exitcode(status)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(commands: dict[str, tuple[list[str], int]]) -> dict[str, tuple[float, float]]:
+    """Median wall seconds and median peak RSS of each command, NAME: (ARGV, RUNS).
+
+    The commands take turns, one run each per round, so that whatever drifts on the machine
+    during the benchmark (caches, memory the host has taken back) weighs on all of them alike.
+    """
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for round_ in range(max(count for _, count in commands.values())):
+        for name, (argv, count) in commands.items():
+            if round_ < count:
+                runs[name].append(run_once(argv))
+    return {name: (statistics.median(t for t, _ in results), statistics.median(m for _, m in results))
+            for name, results in runs.items()}
 
 
 def main() -> None:
@@ -53,23 +65,22 @@ def main() -> None:
     for rows, folder, extra in ((args.rows, big, []), (args.rows // 10, small, []), (args.rows, notes, ["--notes-every", "100"])):
         subprocess.run([PY, str(here / "generate.py"), str(rows), str(folder), *extra], check=True, stdout=subprocess.DEVNULL)
     big_csv = big / "datasets" / "worker_movements.csv"
-    small_csv = small / "datasets" / "worker_movements.csv"
     shipped = bundled_root()
     floor = lambda f: [PY, "-c", f"import pandera.pandas, pyarrow.csv as c; c.read_csv({str(f)!r})"]  # noqa: E731
     validate = lambda p: [str(BIN / "nkl-data"), "validate", str(p)]  # noqa: E731
-    rows = {}
-    rows["floor: import pandera.pandas + pyarrow read (big)"] = measure(floor(big_csv), args.runs)
-    rows["nkl-data validate (big)"] = measure(validate(big), args.runs)
-    if args.frictionless_runs:
-        rows["frictionless validate (big)"] = measure([str(BIN / "frictionless"), "validate", str(big / "datapackage.json")], args.frictionless_runs)
-    rows["nkl-data validate (small)"] = measure(validate(small), args.runs)
-    rows["nkl-data validate (big, 1% two-line notes)"] = measure(validate(notes), args.runs)
     statements = shipped / "datasets" / "statements.csv"
-    rows["python: pandas.read_csv(statements)"] = measure([PY, "-c", f"import pandas; pandas.read_csv({str(statements)!r})"], args.runs)
-    rows["python: nkl_data.load('statements')"] = measure([PY, "-c", "import nkl_data; nkl_data.load('statements')"], args.runs)
-    rows["import of the validation libraries"] = measure(
-        [PY, "-c", "import pandas, pandera.pandas, pyarrow.csv, pyarrow.compute, pycountry, langcodes"], args.runs)
-    rows["nkl-data validate (shipped package)"] = measure(validate(shipped), args.runs)
+    commands = {
+        "floor: import pandera.pandas + pyarrow read (big)": (floor(big_csv), args.runs),
+        "nkl-data validate (big)": (validate(big), args.runs),
+        "frictionless validate (big)": ([str(BIN / "frictionless"), "validate", str(big / "datapackage.json")], args.frictionless_runs),
+        "nkl-data validate (small)": (validate(small), args.runs),
+        "nkl-data validate (big, 1% two-line notes)": (validate(notes), args.runs),
+        "python: pandas.read_csv(statements)": ([PY, "-c", f"import pandas; pandas.read_csv({str(statements)!r})"], args.runs),
+        "python: nkl_data.load('statements')": ([PY, "-c", "import nkl_data; nkl_data.load('statements')"], args.runs),
+        "import of the validation libraries": ([PY, "-c", "import pandas, pandera.pandas, pyarrow.csv, pyarrow.compute, pycountry, langcodes"], args.runs),
+        "nkl-data validate (shipped package)": (validate(shipped), args.runs),
+    }
+    rows = measure({name: command for name, command in commands.items() if command[1] > 0})
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
     print(f"big: worker_movements with {args.rows:,} generated rows ({big_csv.stat().st_size / 2**20:.0f} MiB), no quoted cell; "
