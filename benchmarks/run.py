@@ -1,7 +1,7 @@
 """Run the performance comparisons of the README side by side and print a table of times and ratios.
 
-Each command runs in a fresh process, the commands taking turns round by round (several runs,
-median wall time); peak memory is the child's maximum resident set size as the OS reports it (wait4). It is a benchmark, not a test: it asserts
+Each command runs in a fresh process, the commands taking turns in a random order round by round
+(several runs, median wall time); peak memory is the child's maximum resident set size as the OS reports it (wait4). It is a benchmark, not a test: it asserts
 nothing. It measures the Python it runs under: `make bench` installs the package as users get it,
 without the test extras (with hypothesis installed, pandera imports it on first use, about 0.1 s).
 Usage: python benchmarks/run.py [--rows 1000000] [--runs 3] [--frictionless-runs 1]
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -39,14 +40,18 @@ def run_once(argv: list[str]) -> tuple[float, float]:
 def measure(commands: dict[str, tuple[list[str], int]]) -> dict[str, tuple[float, float]]:
     """Median wall seconds and median peak RSS of each command, NAME: (ARGV, RUNS).
 
-    The commands take turns, one run each per round, so that whatever drifts on the machine
-    during the benchmark (caches, memory the host has taken back) weighs on all of them alike.
+    The commands take turns, one run each per round, in a new random order each round (seeded, so
+    a rerun takes the same turns). A run's time depends on what ran just before it (a process that
+    follows one that freed much memory starts warm), so neither blocks of runs nor a fixed order
+    would treat the commands alike.
     """
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    order = random.Random(0)
     for round_ in range(max(count for _, count in commands.values())):
-        for name, (argv, count) in commands.items():
-            if round_ < count:
-                runs[name].append(run_once(argv))
+        names = [name for name, (_, count) in commands.items() if round_ < count]
+        order.shuffle(names)
+        for name in names:
+            runs[name].append(run_once(commands[name][0]))
     return {name: (statistics.median(t for t, _ in results), statistics.median(m for _, m in results))
             for name, results in runs.items()}
 
