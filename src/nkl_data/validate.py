@@ -66,7 +66,7 @@ def validate(source: str | Path | None = None) -> Report:
                 continue
             converted = read.typed(raw, cast[name].result())
             checked[name] = raw, converted, pandera_schemas.problems(raw, file, converted)
-        for name, (raw, converted, schema) in checked.items():
+        for name, (raw, _, schema) in checked.items():
             # a column of fixed form is swept only where the schema found something, for a clearer message
             fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
             failed = sorted({p.column for p in schema} & fixed)
