@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .problems import Problem
-from .parse import ParsedTable
+from .parse import STRING, ParsedTable
 
 # Patterns in RE2 syntax, for Arrow's regex kernels.
 # C0 controls and DEL, except the line feed (judged by "multiline"), and C1 controls.
@@ -101,6 +101,8 @@ def _printable_ascii_ends(cells: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarra
     """The first and last byte of each cell (0 where missing) when every cell is printable ASCII,
     as ids and names usually are; None otherwise. Read straight from the Arrow buffers: a minimum
     and a maximum over the bytes cost far less than regular expressions over the cells."""
+    if cells.type != STRING:  # the offsets below are read as 64-bit
+        return None
     firsts, lasts = [], []
     for chunk in cells.chunks:
         _, offsets_buffer, data_buffer = chunk.buffers()
