@@ -1,16 +1,19 @@
 """Cell hygiene: the byte-level path for printable-ASCII columns finds what the regex path finds."""
 
+from pathlib import Path
+
 import pyarrow as pa
 import pytest
 
 from nkl_data import hygiene
+from nkl_data.package import Table
 from nkl_data.parse import STRING, ParsedTable
 
 ASCII = ["plain", " leading", "trailing ", "=SUM(A1)", "+1", "-3", "@home", "a-b", "in = out", "x", None, " ", "~"]
 
 
 def parsed(cells, spec):
-    table = type("T", (), {"name": "t", "fields": [spec]})()
+    table = Table("t", Path("t.csv"), {"fields": [spec]})
     chunks = [cells[: len(cells) // 2], cells[len(cells) // 2:]]
     return ParsedTable(table, pa.table({"c": pa.chunked_array(chunks, STRING)}), list(range(2, len(cells) + 2)), ["c"], [])
 

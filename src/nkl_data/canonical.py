@@ -16,8 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .package import Table
-
-BOM = "\ufeff"
+from .parse import BOM
 
 
 class NotCsv(ValueError):
@@ -34,7 +33,7 @@ class Result:
 def canonical(text: str, table: Table) -> str:
     """TEXT (a whole CSV file) in canonical form."""
     try:
-        records = list(csv.reader(io.StringIO(text.removeprefix(BOM), newline=""), strict=True))
+        records = list(csv.reader(io.StringIO(text.removeprefix(BOM.decode("utf-8")), newline=""), strict=True))
     except csv.Error as error:
         raise NotCsv(f"not valid CSV: {error}") from None
     records = [r for r in records if r]  # blank lines

@@ -196,7 +196,7 @@ def entry() -> None:
     """
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         # Arrow's default allocator (mimalloc) made a large validation slower and less steady
-        # here than the C library's malloc did (median 1.36 s against 1.26 s over 9 runs each)
+        # here than the C library's malloc did (medians of 1.47 s and 1.29 s over 9 interleaved runs)
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     code = main()
     try:

@@ -301,8 +301,7 @@ def schema_changes(old: Package, new: Package) -> list[SchemaChange]:
         if before.primary_key != after.primary_key:
             changes.append(SchemaChange(name, "key_changed", None, "major",
                                         f"{_show_key(before.primary_key)} -> {_show_key(after.primary_key)}"))
-        old_fields = {f["name"]: f for f in before.fields}
-        new_fields = {f["name"]: f for f in after.fields}
+        old_fields, new_fields = before.specs, after.specs
         changes += [SchemaChange(name, "column_removed", c, "major") for c in old_fields if c not in new_fields]
         for column, spec in new_fields.items():
             if column not in old_fields:

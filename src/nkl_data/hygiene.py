@@ -36,7 +36,7 @@ def free_columns(parsed: ParsedTable) -> list[str]:
     cannot carry a hidden character unnoticed: the schema check rejects the cell. Such a column
     needs checking here only when it failed a schema check, for the more helpful message.
     """
-    specs = {f["name"]: f for f in parsed.table.fields}
+    specs = parsed.table.specs
     return [c for c in parsed.columns if c in specs and not _form_is_fixed(specs[c])]
 
 
@@ -53,7 +53,7 @@ MESSAGES = {
 def cell_problems(parsed: ParsedTable, file: str, columns: list[str] | None = None) -> list[Problem]:
     """Hygiene problems in PARSED's cells (in COLUMNS only, when given)."""
     problems = []
-    specs = {f["name"]: f for f in parsed.table.fields}
+    specs = parsed.table.specs
     for column in parsed.columns if columns is None else columns:
         spec = specs.get(column)
         if spec is None:

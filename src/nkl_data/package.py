@@ -56,6 +56,11 @@ class Table:
         """Date column -> the column giving its precision (the field's "precisionField")."""
         return {f["name"]: f["precisionField"] for f in self.fields if "precisionField" in f}
 
+    @property
+    def specs(self) -> dict[str, dict[str, Any]]:
+        """Each field by its name."""
+        return {f["name"]: f for f in self.fields}
+
     def field(self, name: str) -> dict[str, Any]:
         return next(f for f in self.fields if f["name"] == name)
 

@@ -15,10 +15,10 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
+from .cast import loaded_type
 from .package import Table
 from .parse import header_problem
 from .problems import Problem
-from .cast import loaded_type
 from .read import RawTable, arrow, convert
 
 # pandera's names for its built-in checks, and ours.

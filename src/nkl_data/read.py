@@ -51,9 +51,9 @@ def typed(raw: RawTable, cast_columns: dict[str, Cells] | None = None) -> pd.Dat
     CAST_COLUMNS, the columns already cast (``cast.cast``), are used as they are. Cells that do not
     convert become missing; validation reports them before anyone relies on this.
     """
-    columns = {}
+    columns, specs = {}, raw.table.specs
     for name in raw.frame.columns:
-        spec = _field_or_none(raw.table, name)
+        spec = specs.get(name)
         if spec is None:
             columns[name] = raw.frame[name]
         elif cast_columns is not None and name in cast_columns:
@@ -90,7 +90,3 @@ def arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The Arrow strings behind a text column (no copy for Arrow-backed columns), for Arrow's
     compute kernels; missing cells are null, an empty string stays empty."""
     return pa.array(values, type=STRING, from_pandas=True)
-
-
-def _field_or_none(table: Table, name: str) -> dict[str, Any] | None:
-    return next((f for f in table.fields if f["name"] == name), None)
