@@ -6,7 +6,8 @@ from support import REPO
 
 
 def test_tables_in_descriptor_order():
-    assert nkl_data.tables() == ["sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates"]
+    assert nkl_data.tables() == ["sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates",
+                                 "state_reports", "report_counts", "entry_statistics"]
 
 
 def test_load_types_and_namibia():

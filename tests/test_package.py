@@ -14,7 +14,8 @@ def test_opens_a_folder_or_its_descriptor(package):
 
 def test_bundled_copy_has_every_table():
     assert set(open_package(bundled_root()).tables) == {
-        "sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates"}
+        "sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates",
+        "state_reports", "report_counts", "entry_statistics"}
 
 
 @pytest.mark.parametrize("where", ["nowhere", "datasets/countries.csv"])

@@ -60,6 +60,22 @@ CASES = [
     ("worker_estimates", dict(method="guess"), "method", "enum"),
     ("worker_estimates", dict(statement_id="2020-01-01-nobody"), "statement_id", "foreign-key"),
     ("worker_estimates", dict(estimator=""), "estimator", "required"),
+    # a state's report, the figures taken from it, and the other new tables
+    ("worker_estimates", dict(report_id="2019-03-06-rus-2397-midterm", country_iso3="CHN"), "country_iso3", "reference-match"),
+    ("worker_movements", dict(report_id="2019-01-01-no-such-report"), "report_id", "foreign-key"),
+    ("state_reports", dict(report_kind="annual"), "report_kind", "enum"),
+    ("state_reports", dict(un_symbol="S/2019/171"), "un_symbol", "pattern"),
+    ("state_reports", dict(deadline_id="2020-03-22-unscr-2397-op8-final-report", instrument="UNSCR 2375"), "instrument", "reference-match"),
+    ("state_reports", dict(state_iso3="ATA"), "state_iso3", "foreign-key"),
+    ("state_reports", dict(summary=""), "summary", "required"),
+    ("report_counts", dict(deadline_id=""), "deadline_id", "required"),
+    ("report_counts", dict(deadline_id="2019-12-22-no-such-deadline"), "deadline_id", "foreign-key"),
+    ("report_counts", dict(quantity_text="dozens", count_low="", count_best="30", count_high=""), "count_low", "quantity-rule"),
+    ("entry_statistics", dict(period_start="2020-01-01", period_end="2019-12-31", stat_id="2019-12-31-rus-x"), "period_end", "date-order"),
+    ("entry_statistics", dict(measure="arrivals"), "measure", "enum"),
+    ("entry_statistics", dict(purpose="holiday"), "purpose", "enum"),
+    ("entry_statistics", dict(count=""), "count", "required"),
+    ("entry_statistics", dict(count="-1"), "count", "minimum"),
 ]
 
 
@@ -70,6 +86,23 @@ def test_each_rule_rejects_a_bad_row(package, table, changes, column, check):
     assert found, f"{check} on {table}.{column} not reported"
     assert found[0].line == line
     assert found[0].file.endswith(f"{table}.csv")
+
+
+def test_an_event_without_a_precision_is_not_dated_after_its_source(package):
+    """entry_statistics' period_end has no precision column; the source-date rule still applies to it."""
+    source = package.rows("entry_statistics")[0]["source_id"]
+    published = next(r["published_date"] for r in package.rows("sources") if r["source_id"] == source)
+    later = (dt.date.fromisoformat(published) + dt.timedelta(days=400)).isoformat()
+    line = package.add("entry_statistics", stat_id=f"{later}-late", period_end=later)
+    assert ("entry_statistics", "period_end", "source-date", line) in {(p.table, p.column, p.check, p.line) for p in package.problems()}
+
+
+def test_a_deadline_may_fall_due_after_its_source(package):
+    """due_date says mayFollowSource in the schema: a resolution's source predates the deadline it sets."""
+    deadlines = package.rows("deadlines")
+    assert any(r["due_date"] > next(s["published_date"] for s in package.rows("sources") if s["source_id"] == r["source_id"])
+               for r in deadlines)
+    assert not [p for p in package.problems() if p.check == "source-date" and p.table == "deadlines"]
 
 
 def test_month_precision_needs_the_first_of_the_month(package):

@@ -53,13 +53,18 @@ def count_order(package: Package) -> list[Problem]:
     return problems
 
 
-def deadline_after_adoption(package: Package) -> list[Problem]:
+def date_order(package: Package) -> list[Problem]:
+    """A date never falls before the date its field's "notBefore" names (a due date, a period's end)."""
     problems = []
-    for loaded in _with_columns(package, "adopted_date", "due_date"):
+    for loaded in package.values():
         frame = loaded.typed
-        for i in frame.index[(frame["due_date"] < frame["adopted_date"]).fillna(False)]:
-            problems.append(loaded.problem(i, "due_date", "date-order",
-                                           f"due_date is before adopted_date ({_day(frame['adopted_date'][i])})", _day(frame["due_date"][i])))
+        for column, spec in loaded.table.specs.items():
+            earlier = spec.get("notBefore")
+            if not earlier or not {column, earlier} <= set(frame.columns):
+                continue
+            for i in frame.index[(frame[column] < frame[earlier]).fillna(False)]:
+                problems.append(loaded.problem(i, column, "date-order",
+                                               f"{column} is before {earlier} ({_day(frame[earlier][i])})", _day(frame[column][i])))
     return problems
 
 
@@ -107,9 +112,10 @@ def not_after_source(package: Package) -> list[Problem]:
     latest_by_source = pd.Series(latest.to_numpy(), index=frame["source_id"].astype(str).to_numpy())
     latest_by_source = latest_by_source[~latest_by_source.index.duplicated()]
     problems = []
-    for loaded, column, _ in _dated(package):
-        # reported events (dated to a precision); a deadline may fall due after its source
-        if column != loaded.table.event_date or "source_id" not in loaded.typed.columns:
+    for loaded in package.values():
+        # a date that may fall after its source (a deadline) says so in the schema: "mayFollowSource"
+        column = loaded.table.event_date
+        if column is None or not {column, "source_id"} <= set(loaded.typed.columns) or loaded.table.field(column).get("mayFollowSource"):
             continue
         dates = loaded.typed[column]
         cited = loaded.typed["source_id"]
@@ -223,10 +229,34 @@ def foreign_keys(package: Package) -> list[Problem]:
                 value = ", ".join(ref)
                 problems.append(loaded.problem(i, fields[0], "foreign-key",
                                                f"no row in {target_name} has {'/'.join(target_fields)} = {value}", value))
+            problems += _same_values(loaded, target, key)
     return problems
 
 
-RULES: list[Rule] = [count_order, deadline_after_adoption, no_future_dates, date_precision, not_after_source,
+def _same_values(loaded: Loaded, target: Loaded, key: dict) -> list[Problem]:
+    """A reference whose key declares "sameValues" {column: target column} must agree with the row it names.
+
+    A figure taken from a state's report is about that state: the row's country_iso3 is the report's state_iso3.
+    """
+    pairs = key.get("sameValues") or {}
+    fields, target_fields = _as_list(key["fields"]), _as_list(key["reference"]["fields"])
+    columns, target_columns = set(loaded.raw.frame.columns), set(target.raw.frame.columns)
+    if not pairs or len(fields) != 1 or not ({fields[0], *pairs} <= columns and {target_fields[0], *pairs.values()} <= target_columns):
+        return []
+    ref = loaded.raw.frame[fields[0]]
+    named = target.raw.frame.drop_duplicates(target_fields[0]).set_index(target_fields[0])
+    found = ref.notna() & ref.isin(named.index)
+    problems = []
+    for column, target_column in pairs.items():
+        expected = named[target_column].reindex(ref[found]).set_axis(ref.index[found])
+        actual = loaded.raw.frame[column][found]
+        for i in actual.index[(actual != expected).fillna(actual.isna() != expected.isna())]:
+            problems.append(loaded.problem(i, column, "reference-match",
+                                           f"{fields[0]} {ref[i]} has {target_column} {expected[i]}; {column} must be the same", actual[i]))
+    return problems
+
+
+RULES: list[Rule] = [count_order, date_order, no_future_dates, date_precision, not_after_source,
                      id_starts_with_date, vague_words, quote_length, iso_codes, language_tags, foreign_keys]
 
 
