@@ -11,9 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from .loading import load_all
-from .package import open_package
+from .package import Package, open_package
 
-COUNTRY_COLUMNS = {"statements": "subject_country_iso3", "worker_movements": "country_iso3", "worker_estimates": "country_iso3"}
+COUNTRY_COLUMNS = {"statements": "subject_country_iso3", "worker_movements": "country_iso3", "worker_estimates": "country_iso3",
+                   "entry_statistics": "country_iso3", "state_reports": "state_iso3"}
+# rows about DPRK workers in a country: what makes it a host country (statements may only mention one)
+HOST_COLUMNS = {t: c for t, c in COUNTRY_COLUMNS.items() if t != "statements"}
+COUNTS = ["count_low", "count_best", "count_high", "count"]
+REPORTS = ("state_reports", "state_iso3", "report_kind")
+SINCE = 2016
 
 
 def report(source: str | Path | None = None, gaps: str = "") -> str:
@@ -25,10 +31,12 @@ def report(source: str | Path | None = None, gaps: str = "") -> str:
            "| table | rows |", "|---|---:|"]
     out += [f"| {name} | {len(frame)} |" for name, frame in tables.items()]
     out += ["", "## Rows per country", "", "Statements are counted by the country they are about.", ""]
-    counts = pd.DataFrame({t: tables[t][c].value_counts() for t, c in COUNTRY_COLUMNS.items()}).fillna(0).astype(int)
+    counts = pd.DataFrame({t: tables[t][c].value_counts() for t, c in COUNTRY_COLUMNS.items() if t in tables}).fillna(0).astype(int)
     counts = counts.sort_values(list(counts.columns), ascending=False)
     out += ["| country | " + " | ".join(counts.columns) + " |", "|---|" + "---:|" * len(counts.columns)]
     out += [f"| {names.get(iso3, iso3)} ({iso3}) | " + " | ".join(map(str, row)) + " |" for iso3, row in counts.iterrows()]
+    out += hosts_by_year(package, tables, names)
+    out += reports_by_year(package, tables, names)
     out += ["", "## Rows per year", ""]
     event_dates = {name: t.event_date for name, t in package.tables.items() if t.event_date}
     years = pd.DataFrame({t: tables[t][c].dt.year.value_counts() for t, c in event_dates.items()}).fillna(0).astype(int).sort_index()
@@ -43,6 +51,55 @@ def report(source: str | Path | None = None, gaps: str = "") -> str:
             + ", ".join(f"{lang} ({n})" for lang, n in sources["language"].value_counts().items()) + "."]
     out += ["", "## Known gaps", "", gaps.strip() or "None recorded.", ""]
     return "\n".join(out)
+
+
+def host_rows(package: Package, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One line per row about DPRK workers in a country: country, year, and whether it gives a figure above zero."""
+    parts = []
+    for name, column in HOST_COLUMNS.items():
+        if name not in tables:
+            continue
+        frame = tables[name]
+        counts = [c for c in COUNTS if c in frame]
+        positive = (frame[counts].fillna(0) > 0).any(axis=1) if counts else pd.Series(False, index=frame.index)
+        parts.append(pd.DataFrame({"iso3": frame[column].astype("string"), "year": frame[package.table(name).event_date].dt.year,
+                                   "positive": positive.astype(bool), "table": name}))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["iso3", "year", "positive", "table"])
+    return rows[rows["year"] >= SINCE]
+
+
+def hosts_by_year(package: Package, tables: dict[str, pd.DataFrame], names: pd.Series) -> list[str]:
+    rows = host_rows(package, tables)
+    if rows.empty:
+        return []
+    with_figure = rows.loc[rows["positive"], "iso3"].nunique()
+    grid = rows.pivot_table(index="iso3", columns="year", values="table", aggfunc="count", fill_value=0)
+    grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
+    years = list(grid.columns)
+    out = ["", f"## Host countries by year, since {SINCE}", "",
+           f"{grid.shape[0]} countries have at least one row about DPRK workers there dated {SINCE} or later "
+           f"({', '.join(HOST_COLUMNS)}); {with_figure} of them have a figure above zero. "
+           "A state that reported having no DPRK workers is counted too, with its figure of 0. Cells count rows.", "",
+           "| country | " + " | ".join(map(str, years)) + " | rows |", "|---|" + "---:|" * (len(years) + 1)]
+    out += [f"| {names.get(iso3, iso3)} ({iso3}) | " + " | ".join(str(n or "") for n in row) + f" | {row.sum()} |"
+            for iso3, row in grid.iterrows()]
+    return out
+
+
+def reports_by_year(package: Package, tables: dict[str, pd.DataFrame], names: pd.Series) -> list[str]:
+    name, state, kind = REPORTS
+    if name not in tables or tables[name].empty:
+        return []
+    frame = tables[name]
+    year = frame[package.table(name).event_date].dt.year
+    cells = pd.DataFrame({"state": frame[state].astype("string"), "year": year, "kind": frame[kind].astype("string")})
+    grid = cells.groupby(["state", "year"])["kind"].agg(lambda kinds: ", ".join(sorted(kinds))).unstack(fill_value="")
+    years = sorted(grid.columns)
+    out = ["", "## Reporting states by year", "",
+           f"{grid.shape[0]} states have a report to the 1718 Committee in `{name}`; each cell lists the kinds of report dated that year.", "",
+           "| state | " + " | ".join(map(str, years)) + " |", "|---|" + "---|" * len(years)]
+    out += [f"| {names.get(iso3, iso3)} ({iso3}) | " + " | ".join(grid.at[iso3, y] for y in years) + " |" for iso3 in sorted(grid.index)]
+    return out
 
 
 def write(source: str | Path | None, root: Path) -> Path:

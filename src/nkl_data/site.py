@@ -27,10 +27,12 @@ TIMELINE = {
     "deadlines": ["instrument", "provision", "obligation_type", "description"],
     "statements": ["speaker", "organization", "subject_country_iso3", "claim_type", "summary"],
     "worker_movements": ["country_iso3", "location", "movement_type", "quantity_text", "reported_by"],
+    "state_reports": ["state_iso3", "report_kind", "instrument", "provision", "summary"],
 }
 ESTIMATES = "worker_estimates"
 ESTIMATE_TOOLTIP = ["country_iso3", "quantity_text", "count_low", "count_best", "count_high", "estimator", "method"]
-LISTED = ["deadlines", "statements", "worker_movements", "worker_estimates", "sources"]
+LISTED = ["deadlines", "state_reports", "report_counts", "statements", "worker_movements", "worker_estimates",
+          "entry_statistics", "sources"]
 CELL_CLASS = {"integer": "number", "date": "date"}  # long text gets "long": the style keeps these readable
 
 
