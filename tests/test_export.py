@@ -229,7 +229,7 @@ def test_datasette_serves_the_database_with_its_metadata(outdir):
     assert f"<dt>iso2</dt><dd>{html.escape(iso2)}</dd>".replace("&#x27;", "&#39;") in page  # Datasette's column list
     assert f'<a href="{PACKAGE.descriptor["licenses"][0]["path"]}">' in page
     estimates = next(t for t in database["tables"] if t["name"] == "worker_estimates")
-    assert {k["other_table"] for k in estimates["foreign_keys"]["outgoing"]} == {"countries", "statements", "sources"}
+    assert {k["other_table"] for k in estimates["foreign_keys"]["outgoing"]} == {"countries", "statements", "sources", "state_reports"}
 
 
 # JSON --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from nkl_data.site import build, show_date, source_href
 from support import REPO, PackageCopy
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-TIMELINE_TABLES = ["deadlines", "statements", "worker_movements"]
+TIMELINE_TABLES = ["deadlines", "statements", "worker_movements", "state_reports"]
 
 @dataclass(frozen=True)
 class Element:

@@ -154,7 +154,7 @@ def vague_words(package: Package) -> list[Problem]:
         vague = pc.fill_null(pc.is_in(text, value_set=pa.array(list(words), STRING)), False)
         for i in frame.index[vague.to_numpy(zero_copy_only=False)]:
             low = words[text[i].as_py()]
-            if frame["count_low"][i] != low or pd.notna(frame["count_best"][i]) or pd.notna(frame["count_high"][i]):
+            if pd.isna(frame["count_low"][i]) or frame["count_low"][i] != low or pd.notna(frame["count_best"][i]) or pd.notna(frame["count_high"][i]):
                 problems.append(loaded.problem(i, "count_low", "quantity-rule",
                                                f"{frame['quantity_text'][i]!r} means count_low {low} with count_best and count_high empty",
                                                "" if pd.isna(frame["count_low"][i]) else frame["count_low"][i]))

@@ -187,7 +187,7 @@ class View:
         lines += [f"{table.field(c).get('title', c)}: {self.show(table, row, c)}" for c in shown if c in row and not pd.isna(row[c])]
         source = self.source(row.get("source_id"))
         if source:
-            lines.append(f"Source: {source.get('publisher', '')}, {source.get('title', '')}")
+            lines.append("Source: " + ", ".join(str(source[k]) for k in ("publisher", "title") if source.get(k)))
         return "\n".join(lines)
 
     def show(self, table: Table, row: pd.Series, column: str) -> str:
