@@ -58,3 +58,24 @@ def test_the_validate_command_imports_pandas_only_after_the_parse_starts():
     code = "import sys, nkl_data, nkl_data.cli, nkl_data.validate; print(sorted({'pandas', 'pandera'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_version_prints_code_and_data_versions(package, capsys, monkeypatch):
+    from importlib.metadata import version
+
+    monkeypatch.chdir(package.root)
+    set_data_version(package, "9.8.7")
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"nkl-data {version('nkl-data')}, data 9.8.7 (this folder)"
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "nkl_data", "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("nkl-data ") and "(bundled)" in done.stdout
+
+
+def set_data_version(package, value: str) -> None:
+    path = package.root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["version"] = value
+    path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")

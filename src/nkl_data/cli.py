@@ -20,6 +20,8 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nkl-data", description="Validate and work with the nkl-data package.")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="print the code version and the version of the data package this folder or the install holds")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="validate a data package, or one table of it, and report every problem")
     check.add_argument("path", nargs="?", help="a package folder, its datapackage.json, or one table's CSV file inside a package "
@@ -73,6 +75,30 @@ def main(argv: list[str] | None = None) -> int:
     except (InvalidPackage, CsvError) as error:  # the data itself is wrong
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_INVALID
+
+
+def versions() -> str:
+    """Both versions: the code's (the installed distribution) and the data's (the package commands default to)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        code = version("nkl-data")
+    except PackageNotFoundError:  # a checkout that was never installed
+        code = "0+unknown"
+    source = here_or_bundled()
+    try:
+        data = f"{open_package(source).version} ({'this folder' if source else 'bundled'})"
+    except PackageError as error:
+        data = f"unreadable ({error})"
+    return f"nkl-data {code}, data {data}"
+
+
+class _Version(argparse.Action):
+    """Like argparse's version action, but reads the data version only when asked."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(versions())
+        parser.exit()
 
 
 def _module(name: str):
