@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from nkl_data.cli import main
-from nkl_data import site
-from nkl_data.site import build, show_date, source_href
+from nkl_data.publish import site
+from nkl_data.publish.site import build, show_date, source_href
 from support import REPO, PackageCopy
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -19,8 +19,8 @@ import pandas as pd
 
 from . import charts
 from .charts import esc
-from .loading import load_all
-from .package import Package, Table, open_package
+from ..loading import load_all
+from ..package import Package, Table, open_package
 
 # what goes on the timeline: table -> columns shown in a point's tooltip (dated by the schema's eventDate)
 TIMELINE = {
@@ -250,7 +250,7 @@ def link(text: Any, href: str | None, title: Any = None) -> str:
 
 
 def asset(name: str) -> str:
-    return resources.files("nkl_data").joinpath(name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def digest(text: str) -> str:
