@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH := .venv-bench
 
-.PHONY: validate test bench clean
+.PHONY: validate test bench clean world-shapes
 
 $(BIN)/nkl-data: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,11 @@ bench:
 
 clean:
 	rm -rf $(VENV) $(BENCH) build dist
+
+# The map's country shapes (src/nkl_data/publish/world.json) from Natural Earth via the npm package
+# world-atlas; see tools/world_shapes.py. Needs npm; run it only to change the shapes.
+WORLD_ATLAS := world-atlas@2.0.2
+world-shapes: $(BIN)/nkl-data
+	rm -rf build/world-atlas
+	npm install --silent --no-audit --no-fund --prefix build/world-atlas $(WORLD_ATLAS)
+	$(BIN)/python tools/world_shapes.py build/world-atlas/node_modules/world-atlas > src/nkl_data/publish/world.json
