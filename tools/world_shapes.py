@@ -8,7 +8,7 @@ world-atlas 2.0.2 (Natural Earth 4.1.0; packaging ISC, Copyright 2013-2019 Micha
     python tools/world_shapes.py /tmp/world-atlas/node_modules/world-atlas > src/nkl_data/publish/world.json
 
 What it keeps: every country of the 1:110m file with an ISO 3166-1 numeric code (Antarctica left
-out, as the map shows where people work), its rings as longitude/latitude rounded to 0.1 degree
+out, as the map shows where people work), its rings cut at the antimeridian as longitude/latitude rounded to 0.1 degree
 (about a tenth of a pixel-width at the map's size) with repeated points dropped; and, for each
 country too small to appear at 1:110m, one point (the centre of its largest ring at 1:50m) so the
 map can still mark it. Codes become ISO alpha-3 with pycountry. Nothing is projected here: the site
@@ -59,6 +59,43 @@ def polygons(geometry: dict) -> list[list[list[int]]]:
     return []
 
 
+def unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Longitudes made continuous: a ring that crosses the antimeridian runs past 180 instead of jumping."""
+    out = points[:1]
+    for lon, lat in points[1:]:
+        previous = out[-1][0]
+        lon += 360 * round((previous - lon) / 360)
+        out.append((lon, lat))
+    return out
+
+
+def clip(points: list[tuple[float, float]], edge: float, west: bool) -> list[tuple[float, float]]:
+    """Sutherland-Hodgman against the meridian EDGE: keep what lies west of it (WEST) or east; cut the edges that cross."""
+    keep = (lambda lon: lon <= edge) if west else (lambda lon: lon >= edge)
+    out: list[tuple[float, float]] = []
+    for (x0, y0), (x1, y1) in zip(points[-1:] + points[:-1], points):
+        if keep(x0) != keep(x1):
+            out.append((edge, y0 + (y1 - y0) * (edge - x0) / (x1 - x0)))
+        if keep(x1):
+            out.append((x1, y1))
+    return out
+
+
+def cut(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring as one or more rings inside -180..180: one that crosses the antimeridian is split there,
+    so a flat projection does not draw it as a band across the world."""
+    points = unwrap(points)
+    if all(-180 <= lon <= 180 for lon, _ in points):
+        return [points]
+    pieces = []
+    for shift in (0, 360, -360):
+        moved = [(lon + shift, lat) for lon, lat in points]
+        piece = clip(clip(moved, -180, west=False), 180, west=True)
+        if len(piece) >= 3:
+            pieces.append(piece)
+    return pieces
+
+
 def rounded(points: list[tuple[float, float]]) -> list[float]:
     """A ring as a flat [lon, lat, lon, lat, ...] list, rounded, without repeated points."""
     out: list[tuple[float, float]] = []
@@ -106,7 +143,8 @@ def main(folder: str) -> None:
     shapes: dict[str, dict] = {}
     arcs = decode_arcs(shapes_110m)
     for code, name, geometry in countries(shapes_110m):
-        rings = [r for polygon in polygons(geometry) for r in (rounded(ring(arcs, indexes)) for indexes in polygon) if r]
+        rings = [rounded(piece) for polygon in polygons(geometry) for indexes in polygon for piece in cut(ring(arcs, indexes))]
+        rings = [r for r in rings if r]
         if rings:
             shapes[code] = {"name": name, "rings": rings}
     points: dict[str, dict] = {}
