@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make validate   validate the repository's data package and print a summary
-#   make test       run the whole test suite
+#   make test       run the whole test suite (with npm present, it first installs axe-core, the
+#                   accessibility checker the browser tests load, from tests/browser/package-lock.json)
 # and, for the performance figures in the README (a few minutes):
 #   make bench      install the package as users get it (no test extras) and run benchmarks/run.py
 PYTHON ?= python3
@@ -19,7 +20,14 @@ $(BIN)/nkl-data: pyproject.toml
 validate: $(BIN)/nkl-data
 	$(BIN)/nkl-data validate datapackage.json
 
-test: $(BIN)/nkl-data
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm 2>/dev/null)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+test: $(BIN)/nkl-data $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest
 
 bench:
