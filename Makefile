@@ -37,7 +37,7 @@ bench:
 	$(BENCH)/bin/python benchmarks/run.py --runs 9 --frictionless-runs 3
 
 clean:
-	rm -rf $(VENV) $(BENCH) build dist
+	rm -rf $(VENV) $(BENCH) build dist tests/browser/node_modules
 
 # The map's country shapes (src/nkl_data/publish/world.json) from Natural Earth via the npm package
 # world-atlas; see tools/world_shapes.py. Needs npm; run it only to change the shapes.
