@@ -35,7 +35,8 @@ def page(package: Package, frames: dict[str, pd.DataFrame], iso3: str, found: di
         *[sections.table(view, table, rows) for table, rows in shown.items()],
         "</main>",
     ]
-    return Body(f"{name}: {package.descriptor.get('title', package.descriptor.get('name', ''))} {package.version}", "".join(parts))
+    site = package.descriptor.get("title", package.descriptor.get("name", ""))
+    return Body(f"{name}: {site} {package.version}", "".join(parts))
 
 
 def header(view: View, iso3: str, shown: dict[str, pd.DataFrame], latest: pd.Series | None, files: list[Download]) -> str:
@@ -50,7 +51,8 @@ def header(view: View, iso3: str, shown: dict[str, pd.DataFrame], latest: pd.Ser
     counts = "".join(f'<li>{link(view.title(name), f"#{name}")}: <span data-rows="{esc(name)}">{len(rows):,}</span></li>'
                      for name, rows in shown.items())
     total = sum(len(rows) for rows in shown.values())
-    return (f'<header><nav class="crumbs" aria-label="Site"><a href="{BASE}{FRONT}">{esc(view.package.descriptor.get("title", "Front page"))}</a>'
+    site = view.package.descriptor.get("title", "Front page")
+    return (f'<header><nav class="crumbs" aria-label="Site"><a href="{BASE}{FRONT}">{esc(site)}</a>'
             f' › <a href="{BASE}{FRONT}#map">map</a> › <a href="{BASE}{FRONT}#countries">countries</a></nav>'
             f"<h1>{esc(view.country(iso3))}</h1>"
             f"<p>{esc(sections.about(view, iso3, latest, total))}</p>"

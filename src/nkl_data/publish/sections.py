@@ -87,7 +87,8 @@ def estimates(view: View, frame: pd.DataFrame, *, where: str = " by host country
             f"{table.field('count_low')['title'].lower()} to {table.field('count_high')['title'].lower()} as a bar; "
             "a lone bound as a triangle pointing into the open range (up: at least, down: at most).")
     if uncounted:
-        note += f" {uncounted} estimate{'s' * (uncounted != 1)} with no count {'appear' if uncounted != 1 else 'appears'} only in the table."
+        verb = "appear" if uncounted != 1 else "appears"
+        note += f" {uncounted} estimate{'s' * (uncounted != 1)} with no count {verb} only in the table."
     heading = f"{view.title(ESTIMATES)}{where}"
     return (f'<section id="estimates-chart"><h2>{esc(heading)}</h2>'
             f"<p>{esc(table.schema.get('description', ''))}</p>"
