@@ -4,8 +4,8 @@ Origin: Natural Earth's Admin 0 countries (public domain), as TopoJSON in the np
 world-atlas 2.0.2 (Natural Earth 4.1.0; packaging ISC, Copyright 2013-2019 Michael Bostock).
 `make world-shapes` runs this script on a fresh copy of that package; by hand:
 
-    npm install --prefix /tmp/world-atlas world-atlas@2.0.2
-    python tools/world_shapes.py /tmp/world-atlas/node_modules/world-atlas > src/nkl_data/publish/world.json
+    npm install --prefix build/world-atlas world-atlas@2.0.2
+    python tools/world_shapes.py build/world-atlas/node_modules/world-atlas > src/nkl_data/publish/world.json
 
 What it keeps: every country of the 1:110m file with an ISO 3166-1 numeric code (Antarctica left
 out, as the map shows where people work), its rings cut at the antimeridian as longitude/latitude rounded to 0.1 degree
