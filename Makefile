@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make validate   validate the repository's data package and print a summary
-#   make test       run the whole test suite
+#   make test       run the whole test suite (with npm present, it first installs axe-core, the
+#                   accessibility checker the browser tests load, from tests/browser/package-lock.json)
 # and, for the performance figures in the README (a few minutes):
 #   make bench      install the package as users get it (no test extras) and run benchmarks/run.py
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH := .venv-bench
 
-.PHONY: validate test bench clean
+.PHONY: validate test bench clean world-shapes
 
 $(BIN)/nkl-data: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,14 @@ $(BIN)/nkl-data: pyproject.toml
 validate: $(BIN)/nkl-data
 	$(BIN)/nkl-data validate datapackage.json
 
-test: $(BIN)/nkl-data
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm 2>/dev/null)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+test: $(BIN)/nkl-data $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest
 
 bench:
@@ -29,4 +37,12 @@ bench:
 	$(BENCH)/bin/python benchmarks/run.py --runs 9 --frictionless-runs 3
 
 clean:
-	rm -rf $(VENV) $(BENCH) build dist
+	rm -rf $(VENV) $(BENCH) build dist tests/browser/node_modules
+
+# The map's country shapes (src/nkl_data/publish/world.json) from Natural Earth via the npm package
+# world-atlas; see tools/world_shapes.py. Needs npm; run it only to change the shapes.
+WORLD_ATLAS := world-atlas@2.0.2
+world-shapes: $(BIN)/nkl-data
+	rm -rf build/world-atlas
+	npm install --silent --no-audit --no-fund --prefix build/world-atlas $(WORLD_ATLAS)
+	$(BIN)/python tools/world_shapes.py build/world-atlas/node_modules/world-atlas > src/nkl_data/publish/world.json

@@ -4,7 +4,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nkl_data.charts import LEFT, RIGHT, WIDTH, Estimate, Event, TimeAxis, count_ticks, estimates, timeline
+from nkl_data.publish.charts import LEFT, RIGHT, WIDTH, Estimate, Event, TimeAxis, count_ticks, estimates, timeline
 
 DAY = dt.date(2019, 12, 23)
 

@@ -26,7 +26,7 @@ def test_wheel_contains_the_data_package(wheel):
         assert f"nkl_data/data/datasets/{table}.csv" in names
         assert f"nkl_data/data/schemas/{table}.json" in names
     assert "nkl_data/data/datapackage.json" in names
-    assert {"nkl_data/page.css", "nkl_data/page.js"} <= set(names)  # the web page's inline style and script
+    assert {"nkl_data/publish/page.css", "nkl_data/publish/page.js", "nkl_data/publish/world.json"} <= set(names)  # style, script, map
 
 
 def test_installed_wheel_loads_in_a_fresh_venv(wheel, tmp_path):

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         "diff": lambda: _module("compare").run(args),
         "dictionary": lambda: dictionary.run(args),
         "export": lambda: _written(_module("export").export(args.format, args.outdir, args.source or here_or_bundled())),
-        "site": lambda: _written([_module("site").build(args.outdir, args.source or here_or_bundled())]),
+        "site": lambda: _written([_module("publish.site").build(args.outdir, args.source or here_or_bundled())]),
         "release-zip": lambda: _written([_module("release").data_zip(args.outdir, args.source or here_or_bundled())]),
     }
     try:

@@ -2,7 +2,7 @@
 
 Drawing in Python keeps the page free of script libraries and of the network, and makes every mark
 testable as a string. Callers pass raw text; this module escapes all of it. It knows nothing about
-tables or schemas: ``site`` turns rows into ``Event`` and ``Estimate`` records.
+tables or schemas: ``sections`` turns rows into ``Event`` and ``Estimate`` records.
 """
 
 from __future__ import annotations
@@ -96,13 +96,13 @@ def svg(name: str, title: str, height: float, body: str) -> str:
 def timeline(events: Sequence[Event], lanes: Sequence[str], title: str, rules: Sequence[Event] = ()) -> str:
     """Events as dots on one lane each; events sharing a lane and a day stack vertically.
 
-    RULES (deadlines) are also drawn as dashed vertical lines across all lanes.
+    RULES (deadlines) are also drawn as dashed vertical lines across all lanes; the axis spans them too.
     """
     if not events:
         return '<p class="empty">No dated rows.</p>'
     lane_height, top = 56, 10
     bottom = top + lane_height * len(lanes)
-    axis = TimeAxis([e.day for e in events])
+    axis = TimeAxis([e.day for e in [*events, *rules]])
     parts = [axis.draw(top, bottom)]
     for rule in rules:
         x = axis.x(rule.day)
@@ -113,7 +113,7 @@ def timeline(events: Sequence[Event], lanes: Sequence[str], title: str, rules: S
     for index, lane in enumerate(lanes):
         middle = top + lane_height * (index + 0.5)
         colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<text class="lane" x="{LEFT - 10}" y="{middle + 4}" text-anchor="end">{esc(lane)}</text>'
+        parts.append(f'<text class="lane" x="{LEFT - 10}" y="{middle + 4}" text-anchor="end">{lane_label(lane, LEFT - 10)}</text>'
                      f'<line class="lane-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{middle}" y2="{middle}"/>')
         for (stack_lane, day), stack in sorted(stacks.items(), key=lambda item: item[0][1]):
             if stack_lane != lane:
@@ -124,6 +124,16 @@ def timeline(events: Sequence[Event], lanes: Sequence[str], title: str, rules: S
                 mark = f'<circle class="mark" cx="{axis.x(day)}" cy="{y}" r="6" fill="{colour}"/>'
                 parts.append(linked(mark, event.label, event.href))
     return svg("timeline", title, bottom + 26, "".join(parts))
+
+
+def lane_label(lane: str, x: float) -> str:
+    """A lane's name, in two lines when it would not fit left of the axis (about 7 pixels a letter)."""
+    if len(lane) * 7 <= LEFT - 16 or " " not in lane:
+        return esc(lane)
+    words = lane.split(" ")
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(lane) / 2))
+    first, second = " ".join(words[:cut]), " ".join(words[cut:])
+    return f'<tspan x="{x}" dy="-7">{esc(first)}</tspan><tspan x="{x}" dy="15">{esc(second)}</tspan>'
 
 
 def count_ticks(largest: int) -> list[int]:
