@@ -38,9 +38,10 @@ CELL_CLASS = {"integer": "number", "date": "date"}  # long text gets "long": the
 
 def build(outdir: str | Path, source: str | Path | None = None) -> Path:
     """Write OUTDIR/index.html for SOURCE (a package folder or its descriptor; default: bundled)."""
+    html = page(source)  # an unusable or invalid package is refused before anything is written
     target = Path(outdir) / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page(source), encoding="utf-8")
+    target.write_text(html, encoding="utf-8")
     return target
 
 
