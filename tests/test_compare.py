@@ -8,52 +8,19 @@ of change, commits it with a version bump that is too small (HEAD~1), then with 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from support import REPO, PackageCopy
+from support import PackageCopy, git, set_version
 from nkl_data.cli import main
 from nkl_data import compare as nd
 from nkl_data.package import PackageError
 
-GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
 ESTIMATE = "2020-01-23-rus-zakharova"  # a worker_estimates row with count_best 1000, low and high empty
 
 
 def estimate_index(package: PackageCopy) -> int:
     return next(i for i, row in enumerate(package.rows("worker_estimates")) if row["estimate_id"] == ESTIMATE)
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch) -> PackageCopy:
-    """A git repository holding a copy of the package, released as v0.1.0; the current folder."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(REPO / "datapackage.json", root)
-    shutil.copytree(REPO / "schemas", root / "schemas")
-    shutil.copytree(REPO / "datasets", root / "datasets")
-    package = PackageCopy(root)
-    set_version(package, "0.1.0")  # the scenarios below count bumps from here, whatever the repository's version
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "first release")
-    git(root, "tag", "v0.1.0")
-    monkeypatch.chdir(root)
-    return package
-
-
-def set_version(package: PackageCopy, version: str) -> None:
-    path = package.root / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    descriptor["version"] = version
-    path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
 
 
 def edit_schema(package: PackageCopy, table: str, change) -> None:

@@ -31,9 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
     cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
     cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
-    differ = commands.add_parser("diff", help="compare two versions of the data package (paths or git revisions)")
-    differ.add_argument("old", help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
-    differ.add_argument("new", help="the same, for the newer version")
+    differ = commands.add_parser("diff", help="compare two versions of the data package (paths or git revisions)",
+                                 description="Compare two versions: OLD NEW, or both named with --rev and --path in order "
+                                             "(nkl-data diff --rev v0.1.0 --path .). A name that is both a path and a revision is refused.")
+    differ.add_argument("versions", nargs="*", metavar="OLD NEW",
+                        help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
+    differ.add_argument("--rev", dest="sides", action=_Side, kind="rev", metavar="REV",
+                        help="a git revision of the repository holding the current folder, never taken for a path")
+    differ.add_argument("--path", dest="sides", action=_Side, kind="path", metavar="PATH",
+                        help="a package folder or its datapackage.json, never taken for a revision")
     differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     differ.add_argument("--check-version", action="store_true",
                         help="exit 1 unless the data version was bumped at least as much as the changes require")
@@ -73,6 +79,21 @@ def main(argv: list[str] | None = None) -> int:
     except (InvalidPackage, CsvError) as error:  # the data itself is wrong
         print(f"nkl-data: {error}", file=sys.stderr)
         return EXIT_INVALID
+
+
+class _Side(argparse.Action):
+    """--rev and --path append to one list, in the order given: the first is OLD, the second NEW."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        from .revision import Revision
+
+        sides = list(getattr(namespace, self.dest) or [])
+        sides.append(Revision(value) if self.kind == "rev" else Path(value))
+        setattr(namespace, self.dest, sides)
 
 
 def _module(name: str):
