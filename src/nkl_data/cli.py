@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", help="a package folder, its datapackage.json, or one table's CSV file inside a package "
                                                "(default: the package in the current folder, else the bundled one)")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.add_argument("--base", metavar="REV",
+                       help="judge PATH's CSV files by the descriptor and schemas of git revision REV of the repository "
+                            "that holds PATH, not by PATH's own (how a pull request is checked)")
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     # Each command imports what it needs only when it runs: validation starts parsing before
     # pandas and pandera are imported, and the other commands do not pay for what they do not use.
     handlers = {
-        "validate": lambda: validate_command(args.path, args.format),
+        "validate": lambda: validate_command(args.path, args.format, args.base),
         "fmt": lambda: fmt_command(args.path, args.check),
         "coverage": lambda: coverage_command(args.path, args.check),
         "diff": lambda: _module("compare").run(args),
@@ -121,6 +124,13 @@ def _written(paths) -> int:
     return EXIT_VALID
 
 
+def _table_of(package, file: Path):
+    table = package.table_for_file(file)
+    if table is None:
+        raise PackageError(f"{file}: not one of the tables of the package in {package.root}")
+    return table
+
+
 def resolve(path: str | None) -> tuple[str | None, str | None]:
     """(package source, one table's name or None) for a command-line PATH."""
     if path is None:
@@ -129,33 +139,54 @@ def resolve(path: str | None) -> tuple[str | None, str | None]:
     if target.is_file() and target.name != DESCRIPTOR:
         for folder in target.resolve().parents:
             if (folder / DESCRIPTOR).is_file():
-                table = open_package(folder).table_for_file(target)
-                if table is None:
-                    raise PackageError(f"{path}: not one of the tables of the package in {folder}")
-                return str(folder), table.name
+                return str(folder), _table_of(open_package(folder), target).name
         raise PackageError(f"{path}: not inside a data package (no {DESCRIPTOR} above it)")
     return path, None
 
 
-def validate_command(path: str | None, format_: str) -> int:
+def validate_command(path: str | None, format_: str, base: str | None = None) -> int:
     from .problems import as_github, as_json, as_text
     from .validate import validate
 
-    source, only = resolve(path)
-    report = validate(source)
+    if base is None:
+        source, only = resolve(path)
+        report = validate(source)
+    else:
+        from .revision import rules_at
+
+        root, file = files_root(path)
+        with rules_at(base, root) as package:
+            only = None if file is None else _table_of(package, file).name
+            report = validate(package)
     problems = [p for p in report.problems if only is None or p.table == only]
     if format_ == "json":
         print(as_json(problems))
     elif format_ == "github":
         if problems:
             print(as_github(problems, {name: t.field_names for name, t in report.package.tables.items()}))
-        print(summary(report, problems, only))
+        print(summary(report, problems, only, base))
     else:
         if problems:
             print(as_text(problems))
             print()
-        print(summary(report, problems, only))
+        print(summary(report, problems, only, base))
     return EXIT_INVALID if problems else EXIT_VALID
+
+
+def files_root(path: str | None) -> tuple[Path, Path | None]:
+    """(the folder whose datasets/ hold the files, one table's file or None) for validate --base.
+
+    A table's file is always datasets/<name>.csv (descriptor.RESOURCE_PATH), so a CSV file's
+    package folder is the one above its datasets/ folder.
+    """
+    target = Path(path or ".")
+    if target.is_dir():
+        return target, None
+    if target.name == DESCRIPTOR and target.is_file():
+        return target.parent, None
+    if target.is_file() and target.suffix == ".csv" and target.parent.name == "datasets":
+        return target.parent.parent, target
+    raise PackageError(f"{path}: expected a package folder, its {DESCRIPTOR}, or a table's datasets/<name>.csv")
 
 
 def fmt_command(path: str, check: bool) -> int:
@@ -196,10 +227,11 @@ def coverage_command(path: str, check: bool) -> int:
     return EXIT_VALID
 
 
-def summary(report, problems, only: str | None = None) -> str:
+def summary(report, problems, only: str | None = None, base: str | None = None) -> str:
     names = [only] if only else list(report.package.tables)
     width = max(map(len, names), default=0)
-    lines = [f"data package {report.package.root} (version {report.package.version})"]
+    rules = f"; descriptor and schemas of {base}" if base else ""
+    lines = [f"data package {report.package.root} (version {report.package.version}{rules})"]
     for name in names:
         rows = report.rows.get(name)
         lines.append(f"  {name:<{width}}  {'unreadable' if rows is None else f'{rows} rows'}")

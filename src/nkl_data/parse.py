@@ -65,6 +65,10 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
         data = _contents(table.path)
     except FileNotFoundError:
         raise CsvError([problem(None, "missing-file", "the table's file does not exist")]) from None
+    except IsADirectoryError:
+        raise CsvError([problem(None, "missing-file", "the table's path is a folder, not a CSV file")]) from None
+    except OSError as error:
+        raise CsvError([problem(None, "missing-file", f"the table's file cannot be read ({error.strerror or error})")]) from None
     layout = layout_problems(data, problem)
     start = len(BOM) if data[: len(BOM)] == BOM else 0
     if BLANK.fullmatch(data, start):

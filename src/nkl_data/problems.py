@@ -17,6 +17,7 @@ HINTS: dict[str, str] = {
     "encoding": "save the file as UTF-8 without a byte order mark",
     "malformed-csv": "every record needs one field per column; close every quote you open",
     "missing-file": "restore the file or remove its resource from datapackage.json",
+    "unnamed-file": "a table needs a resource in datapackage.json and a schema in schemas/; otherwise delete the file",
     "required": "fill in the cell; only optional columns may be empty",
     "type": "write integers as digits and dates as YYYY-MM-DD (a real calendar date)",
     "enum": "use one of the values the schema lists",
