@@ -94,3 +94,36 @@ def set_version(package: PackageCopy, version: str) -> None:
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     descriptor["version"] = version
     path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+
+
+def edit(root: Path, change: dict) -> None:
+    """Make one change to a JSON file of the package at ROOT, as the corpus writes it.
+
+    {"file", "at": [keys]} with "set": value, "delete": true, "append": item, "remove": item or
+    "swap": [i, j]; or {"rename": [old, new]} to move a file. "at": [] is the whole file.
+    """
+    if "rename" in change:
+        old, new = change["rename"]
+        (root / old).rename(root / new)
+        return
+    path = root / change["file"]
+    value = json.loads(path.read_text(encoding="utf-8"))
+    *parents, last = change["at"] or [None]
+    if last is None:
+        value = change["set"]
+    else:
+        target = value
+        for key in parents:
+            target = target[key]
+        if change.get("delete"):
+            del target[last]
+        elif "append" in change:
+            target[last].append(change["append"])
+        elif "remove" in change:
+            target[last].remove(change["remove"])
+        elif "swap" in change:
+            i, j = change["swap"]
+            target[last][i], target[last][j] = target[last][j], target[last][i]
+        else:
+            target[last] = change["set"]
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

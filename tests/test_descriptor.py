@@ -12,28 +12,15 @@ import pytest
 from nkl_data.cli import main
 from nkl_data.descriptor import descriptor_problems, schema_problems
 from nkl_data.package import PackageError, open_package
-from support import REPO
+from support import REPO, edit
 
 CASES = json.loads((Path(__file__).parent / "corpus" / "descriptors" / "cases.json").read_text(encoding="utf-8"))
 
 
 def apply(root: Path, case: dict) -> Path:
     """Make CASE's one change to the package at ROOT; return the changed file."""
-    path = root / case["file"]
-    value = json.loads(path.read_text(encoding="utf-8"))
-    *parents, last = case["at"] or [None]
-    if last is None:
-        value = case["set"]
-    else:
-        target = value
-        for key in parents:
-            target = target[key]
-        if case.get("delete"):
-            del target[last]
-        else:
-            target[last] = case["set"]
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    edit(root, case)
+    return root / case["file"]
 
 
 def test_the_shipped_descriptor_and_schemas_have_no_problems():

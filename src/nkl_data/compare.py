@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .package import Package, PackageError, Table
+from .changes import SchemaChange, schema_changes
+from .package import PackageError, Table
 from .parse import CsvError
 from .read import read_raw
 from .revision import Revision, open_revision_package
@@ -30,30 +31,7 @@ from .revision import Revision, open_revision_package
 BUMPS = ["none", "patch", "minor", "major"]
 RANK = {bump: rank for rank, bump in enumerate(BUMPS)}
 EXIT_OK, EXIT_CHECK_FAILED = 0, 1
-
-# What each schema change requires; column_added depends on the field (see schema_changes).
-SCHEMA_BUMPS = {"table_added": "minor", "table_removed": "major", "column_removed": "major",
-                "column_retyped": "major", "key_changed": "major"}
-
-
-@dataclass(frozen=True)
-class SchemaChange:
-    table: str
-    change: str  # table_added, table_removed, column_added, column_removed, column_retyped, key_changed
-    column: str | None = None
-    bump: str = "none"
-    detail: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "change": self.change, "column": self.column}
-
-    def __str__(self) -> str:
-        what = {
-            "table_added": "table added", "table_removed": "table removed",
-            "column_added": f"column {self.column} added", "column_removed": f"column {self.column} removed",
-            "column_retyped": f"column {self.column} retyped", "key_changed": "primary key changed",
-        }[self.change]
-        return f"{self.table}: {what}" + (f" ({self.detail})" if self.detail else "")
+__all__ = ["DiffResult", "SchemaChange", "TableDiff", "bump_between", "check_version", "diff", "reasons"]
 
 
 @dataclass
@@ -150,7 +128,7 @@ class DiffResult:
             lines.append(f"| `{name}` | {len(table.added)} | {len(table.removed)} | {len(table.changed_rows())} |")
         if self.schema_changes:
             lines += ["", "#### Schema changes", ""]
-            lines += [f"- {_code(c.table)}: {str(c).split(': ', 1)[1]} (**{c.bump}**)" for c in self.schema_changes]
+            lines += [f"- {_code(c.table or 'package')}: {c.describe(_code)} (**{c.bump}**)" for c in self.schema_changes]
         for name, table in self.tables.items():
             if table.empty:
                 continue
@@ -228,37 +206,6 @@ def bump_between(old: str, new: str) -> str | None:
         if after[index] > before[index]:
             return bump
     return "none"
-
-
-# Schema changes ----------------------------------------------------------------------------------
-
-def schema_changes(old: Package, new: Package) -> list[SchemaChange]:
-    """Table, column, type and key changes, table by table (new order, then removed tables)."""
-    changes: list[SchemaChange] = []
-    for name in _union(old.tables, new.tables):
-        before, after = old.tables.get(name), new.tables.get(name)
-        if before is None or after is None:
-            kind = "table_added" if before is None else "table_removed"
-            changes.append(SchemaChange(name, kind, None, SCHEMA_BUMPS[kind]))
-            continue
-        if before.primary_key != after.primary_key:
-            changes.append(SchemaChange(name, "key_changed", None, "major",
-                                        f"{_show_key(before.primary_key)} -> {_show_key(after.primary_key)}"))
-        old_fields, new_fields = before.specs, after.specs
-        changes += [SchemaChange(name, "column_removed", c, "major") for c in old_fields if c not in new_fields]
-        for column, spec in new_fields.items():
-            if column not in old_fields:
-                required = bool(spec.get("constraints", {}).get("required"))
-                changes.append(SchemaChange(name, "column_added", column, "major" if required else "minor",
-                                            "required" if required else "optional"))
-            elif _type(old_fields[column]) != _type(spec):
-                changes.append(SchemaChange(name, "column_retyped", column, "major",
-                                            f"{_type(old_fields[column])} -> {_type(spec)}"))
-    return changes
-
-
-def _type(spec: dict[str, Any]) -> str:
-    return spec.get("type", "string")  # the Table Schema default
 
 
 # Row changes -------------------------------------------------------------------------------------
