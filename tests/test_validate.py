@@ -40,6 +40,7 @@ CASES = [
     ("deadlines", dict(obligation_type="sanction"), "obligation_type", "enum"),
     ("deadlines", dict(source_id="no-such-source"), "source_id", "foreign-key"),
     ("statements", dict(date="2019-02-30"), "date", "type"),
+    ("statements", dict(statement_id="0000-01-01-year-zero", date="0000-01-01"), "date", "type"),  # Python's dates start at year 1
     ("statements", dict(date="2099-01-01"), "date", "future-date"),
     ("statements", dict(date_precision="week"), "date_precision", "enum"),
     ("statements", dict(claim_type="rumour"), "claim_type", "enum"),
