@@ -84,3 +84,11 @@ def test_fmt_never_changes_what_a_cell_holds(package, case):
     before = cells(text.replace("\r\n", "\n") if crlf_file else text)
     assert cells(formatted) == before
     assert canonical(formatted, movements(package)) == formatted  # and formatting twice changes nothing
+
+
+def test_fmt_reports_a_folder_where_a_csv_should_be(package, capsys):
+    path = package.csv("countries")
+    path.unlink()
+    path.mkdir()
+    assert main(["fmt", "--check", str(package.root)]) == 1
+    assert "countries.csv: cannot format: Is a directory" in capsys.readouterr().err

@@ -200,8 +200,8 @@ def fmt_command(path: str, check: bool) -> int:
             continue
         try:
             result = format_table(table, check=check)
-        except (NotCsv, FileNotFoundError) as error:
-            print(f"{table.path}: cannot format: {error}", file=sys.stderr)
+        except (NotCsv, OSError) as error:  # OSError: missing, a folder, unreadable
+            print(f"{table.path}: cannot format: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
             status = EXIT_INVALID
             continue
         if result.changed:
