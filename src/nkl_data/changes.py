@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .escape import one_line
 from .package import Package
 
 # rules this project adds to the Table Schema, by what loosens them
@@ -82,7 +83,8 @@ class SchemaChange:
         return what + (f" ({quote(self.detail)})" if self.detail else "")
 
     def __str__(self) -> str:
-        return f"{self.table or 'package'}: {self.describe()}"
+        """One line, whatever the schema's values hold (a line break in an enum value cannot forge a log line)."""
+        return f"{self.table or 'package'}: {self.describe(one_line)}"
 
 
 def schema_changes(old: Package, new: Package) -> list[SchemaChange]:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .changes import SchemaChange, schema_changes
+from .escape import markdown_code, markdown_text, one_line
 from .package import PackageError, Table
 from .parse import CsvError
 from .read import read_raw
@@ -104,17 +105,18 @@ class DiffResult:
         lines = [f"{head}; the changes require a {self.required_bump} bump"]
         if self.schema_changes:
             lines.append("schema changes:")
-            lines += [f"  {c} [{c.bump}]" for c in self.schema_changes]
+            lines += [f"  {c} [{c.bump}]" for c in self.schema_changes]  # str() keeps each on one line
         for name, table in self.tables.items():
             if table.empty:
                 continue
             changed = table.changed_rows()
             lines.append(f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(changed)} changed")
-            lines += [f"  + {_show_key(k)}" for k in table.added_keys()]
-            lines += [f"  - {_show_key(k)}" for k in table.removed_keys()]
+            # keys and columns are the contributor's text: one line each, so a log cannot be forged
+            lines += [f"  + {one_line(_show_key(k))}" for k in table.added_keys()]
+            lines += [f"  - {one_line(_show_key(k))}" for k in table.removed_keys()]
             for row in changed:
-                lines.append(f"  ~ {_show_key(row['key'])}")
-                lines += [f"      {column}: {_show(old)} -> {_show(new)}" for column, (old, new) in row["fields"].items()]
+                lines.append(f"  ~ {one_line(_show_key(row['key']))}")
+                lines += [f"      {one_line(column)}: {_show(old)} -> {_show(new)}" for column, (old, new) in row["fields"].items()]
         return "\n".join(lines)
 
     def to_markdown(self, max_rows: int = 50) -> str:
@@ -125,7 +127,7 @@ class DiffResult:
         lines += [f"Required version bump: **{self.required_bump}**", "",
                   "| table | added | removed | changed |", "|---|---:|---:|---:|"]
         for name, table in self.tables.items():
-            lines.append(f"| `{name}` | {len(table.added)} | {len(table.removed)} | {len(table.changed_rows())} |")
+            lines.append(f"| {markdown_code(name, in_table=True)} | {len(table.added)} | {len(table.removed)} | {len(table.changed_rows())} |")
         if self.schema_changes:
             lines += ["", "#### Schema changes", ""]
             lines += [f"- {_code(c.table or 'package')}: {c.describe(_code)} (**{c.bump}**)" for c in self.schema_changes]
@@ -294,11 +296,7 @@ def _show(value: str | None) -> str:
 
 
 def _code(text: str) -> str:
-    """TEXT as a Markdown code span on one line, whatever backticks it holds."""
-    text = text.replace("\n", " ")
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+    return markdown_code(text) or "` `"
 
 
 def _capped(lines: list[str], limit: int) -> list[str]:
@@ -330,7 +328,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print("\n".join([f"nkl-data: {verdict}", *messages]), file=sys.stderr)
     elif args.format == "markdown":
-        print("\n".join(["", f"#### {verdict.capitalize()}", "", *[f"- {m}" for m in messages]]))
+        print("\n".join(["", f"#### {verdict.capitalize()}", "", *[f"- {markdown_text(m)}" for m in messages]]))
     else:
         print("\n".join([verdict, *[f"  {m}" for m in messages]]))
     return EXIT_OK if ok else EXIT_CHECK_FAILED

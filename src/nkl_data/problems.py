@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from .escape import github_message, github_property
+
 # One line a rule on how to fix it, shown by the text report.
 HINTS: dict[str, str] = {
     "header": "make the header row exactly the schema's column names, in the schema's order",
@@ -115,7 +117,8 @@ def as_json(problems: list[Problem]) -> str:
 def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
     """GitHub Actions workflow commands, so problems show as annotations on the pull request.
 
-    COLUMNS maps each table to its column names, to turn a column name into a column number.
+    COLUMNS maps each table to its column names, to turn a column name into a column number. Each
+    annotation is one line whatever the data holds: no value can end it and start a command of its own.
     """
     lines = []
     for problem in sort(problems):
@@ -131,11 +134,6 @@ def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
             text += f" (value: {problem.value!r})"
         if problem.check in HINTS:
             text += f". Hint: {HINTS[problem.check]}"
-        head = ",".join(f"{key}={_escape(value, property=True)}" for key, value in props.items())
-        lines.append(f"::error {head}::{_escape(text)}")
+        head = ",".join(f"{key}={github_property(value)}" for key, value in props.items())
+        lines.append(f"::error {head}::{github_message(text)}")
     return "\n".join(lines)
-
-
-def _escape(text: str, property: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if property else text

@@ -4,7 +4,8 @@ The page is self-contained (inline style and script, charts drawn as SVG by ``ch
 from disk or any static host with no network. Labels and descriptions come from the descriptor and
 the schemas. The data is written by strangers, so every value is escaped, and the page's
 Content-Security-Policy allows only its own script and style (by hash) and no loads at all: markup
-that slipped through could neither run nor fetch anything.
+that slipped through could neither run nor fetch anything. Every link is an http(s) or relative
+address, the licence's included.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 from . import charts
 from .charts import esc
+from .escape import safe_href
 from .loading import load_all
 from .package import Package, Table, open_package
 
@@ -243,7 +245,10 @@ def count(value: Any) -> int | None:
 
 
 def link(text: Any, href: str | None, title: Any = None) -> str:
+    """TEXT as a link to HREF when HREF is an http(s) or relative address (``escape.safe_href``),
+    else as plain text: no value from the descriptor or the data can become a javascript: link."""
     hint = f' title="{esc(title)}"' if title else ""
+    href = safe_href(href)
     if not href:
         return f"<span{hint}>{esc(text)}</span>" if hint else esc(text)
     external = "" if href.startswith("#") else ' rel="noreferrer"'
