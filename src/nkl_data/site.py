@@ -21,6 +21,7 @@ import pandas as pd
 from . import charts
 from .charts import esc
 from .escape import safe_href
+from .outdir import output, prepare
 from .loading import load_all
 from .package import Package, Table, open_package
 
@@ -41,8 +42,7 @@ CELL_CLASS = {"integer": "number", "date": "date"}  # long text gets "long": the
 def build(outdir: str | Path, source: str | Path | None = None) -> Path:
     """Write OUTDIR/index.html for SOURCE (a package folder or its descriptor; default: bundled)."""
     html = page(source)  # an unusable or invalid package is refused before anything is written
-    target = Path(outdir) / "index.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = output(prepare(outdir), "index.html")
     target.write_text(html, encoding="utf-8")
     return target
 
