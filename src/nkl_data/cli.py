@@ -46,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     differ.add_argument("--check-version", action="store_true",
                         help="exit 1 unless the data version was bumped at least as much as the changes require")
+    contribution = commands.add_parser(
+        "contribution", help="judge a pull request's data by the base revision's rules (what the pull-request workflow runs)",
+        description="Read HEAD's datasets/*.csv as data, validate them with BASE's descriptor and schemas and this installed "
+                    "code, check their canonical form and the generated documents, and list every other changed file as "
+                    "needing a maintainer's review. Exit 0 valid and only data, 1 problems, 3 files for a maintainer.")
+    contribution.add_argument("base", help="the base revision (the target branch's commit)")
+    contribution.add_argument("head", help="the pull request's commit")
+    contribution.add_argument("--format", choices=["text", "github"], default="text")
     document = commands.add_parser("dictionary", help=f"write {dictionary.TARGET.as_posix()} from the schemas")
     document.add_argument("path", nargs="?", default=".", help="the package folder or its datapackage.json (default: the current folder)")
     document.add_argument("--check", action="store_true", help=f"change nothing; exit 1 if {dictionary.TARGET.as_posix()} is out of date")
@@ -69,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "fmt": lambda: fmt_command(args.path, args.check),
         "coverage": lambda: coverage_command(args.path, args.check),
         "diff": lambda: _module("compare").run(args),
+        "contribution": lambda: _module("contribution").run(args),
         "dictionary": lambda: dictionary.run(args),
         "export": lambda: _written(_module("export").export(args.format, args.outdir, args.source or here_or_bundled())),
         "site": lambda: _written([_module("site").build(args.outdir, args.source or here_or_bundled())]),

@@ -58,20 +58,20 @@ def open_revision_package(spec: str | Path | Revision, stack: ExitStack) -> tupl
     folder, label = package_folder(spec, stack)
     if isinstance(spec, Path) or folder == Path(label):
         return open_package(folder), label
-    return _relabelled(lambda: open_package(folder), folder, label), label
+    return relabelled(lambda: open_package(folder), folder, label), label
 
 
 @contextmanager
-def rules_at(revision: str, files: Path) -> Iterator[Package]:
+def rules_at(revision: str, files: Path, top: Path | None = None) -> Iterator[Package]:
     """The package made of REVISION's descriptor and schemas and the CSV files under FILES.
 
-    REVISION is read in the git repository that holds FILES. This is how the base branch judges a
-    pull request: its rules, the contributor's rows.
+    REVISION is read in the git repository at TOP, by default the one that holds FILES. This is how
+    the base branch judges a pull request: its rules, the contributor's rows.
     """
-    top = repository(files)
+    top = top or repository(files)
     with tempfile.TemporaryDirectory(prefix="nkl-data-rules-") as folder:
         export(top, revision, Path(folder), RULES)
-        yield _relabelled(lambda: read_package(Path(folder), files), Path(folder), revision)
+        yield relabelled(lambda: read_package(Path(folder), files), Path(folder), revision)
 
 
 def repository(folder: Path) -> Path:
@@ -178,7 +178,7 @@ def _archive(top: Path, commit: str, paths: list[str], folder: Path, label: str)
         raise PackageError(f"{label}: git archive failed: {stderr.strip()}")
 
 
-def _relabelled(opening, folder: Path, label: str):
+def relabelled(opening, folder: Path, label: str):
     """OPENING(), with a refusal's temporary folder shown as LABEL: (for example main:schemas/x.json)."""
     try:
         return opening()
