@@ -1,6 +1,9 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make validate   validate the repository's data package and print a summary
 #   make test       run the whole test suite
+# and, after changing rows or schemas (the pre-commit hooks run these too):
+#   make fmt        rewrite datasets/*.csv in canonical form
+#   make docs       regenerate docs/coverage.md and docs/data-dictionary.md, which tests and pull requests check
 # and, for the performance figures in the README (a few minutes):
 #   make bench      install the package as users get it (no test extras) and run benchmarks/run.py
 PYTHON ?= python3
@@ -8,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH := .venv-bench
 
-.PHONY: validate test bench clean
+.PHONY: validate test fmt docs bench clean
 
 $(BIN)/nkl-data: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +24,13 @@ validate: $(BIN)/nkl-data
 
 test: $(BIN)/nkl-data
 	$(BIN)/python -m pytest
+
+fmt: $(BIN)/nkl-data
+	$(BIN)/nkl-data fmt .
+
+docs: $(BIN)/nkl-data
+	$(BIN)/nkl-data coverage .
+	$(BIN)/nkl-data dictionary .
 
 bench:
 	$(PYTHON) -m venv $(BENCH)
