@@ -149,3 +149,9 @@ def test_every_href_on_the_page_is_http_or_relative():
     html = Html(page())
     hrefs = [dict(attrs)["href"] for tag, attrs in html.tags if "href" in dict(attrs)]
     assert hrefs and all(escape.safe_href(h) == h and (h.startswith(("http://", "https://", "#"))) for h in hrefs)
+
+
+def test_a_problem_prints_on_one_line_whatever_its_message_quotes():
+    for text in LINE_BREAKS:
+        problem = Problem("sources", 2, "source_id", "foreign-key", f"no row in sources has source_id = {text}", text, "datasets/x.csv")
+        assert "\n" not in str(problem) and "\r" not in str(problem) and "\u2028" not in str(problem)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from .escape import github_message, github_property
+from .escape import github_message, github_property, one_line
 
 # One line a rule on how to fix it, shown by the text report.
 HINTS: dict[str, str] = {
@@ -69,10 +69,11 @@ class Problem:
         return (self.file, self.line or 0, self.column or "", self.check, self.message)
 
     def __str__(self) -> str:
+        """One line, whatever the message quotes from the data, so a log shows exactly one problem per line."""
         place = f"{self.file or self.table}:{self.line}" if self.line else f"{self.file or self.table}"
         column = f" column {self.column}:" if self.column else ""
         value = "" if self.value is None else f" (value: {self.value!r})"
-        return f"{place}:{column} {self.message}{value} [{self.check}]"
+        return one_line(f"{place}:{column} {self.message}{value} [{self.check}]")
 
     def to_json(self) -> dict:
         record = asdict(self)
