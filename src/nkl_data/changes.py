@@ -174,7 +174,8 @@ def _schema_changes(table: str, old: dict, new: dict) -> list[SchemaChange]:
 def _field_changes(table: str, column: str, old: dict, new: dict) -> list[SchemaChange]:
     found = []
     if old.get("type", "string") != new.get("type", "string"):
-        found.append(_change(table, "column_retyped", column=column, detail=f"{old.get('type', 'string')} -> {new.get('type', 'string')}"))
+        retyped = f"{old.get('type', 'string')} -> {new.get('type', 'string')}"
+        found.append(_change(table, "column_retyped", column=column, detail=retyped))
     old_rules, new_rules = old.get("constraints", {}), new.get("constraints", {})
     for key in [*old_rules, *(k for k in new_rules if k not in old_rules)]:
         found += _constraint(table, column, key, old_rules.get(key), new_rules.get(key))
@@ -249,7 +250,8 @@ def _foreign_key_changes(table: str, old: list, new: list) -> list[SchemaChange]
             was, now = old_pairs.get(column), new_pairs.get(column)
             if was != now:
                 kind = "rule_tightened" if was is None else "rule_loosened" if now is None else "rule_changed"
-                found.append(_change(table, kind, column=column, prop="sameValues", detail=f"{_show_link(link)}: {_was(was, now)}"))
+                found.append(_change(table, kind, column=column, prop="sameValues",
+                                     detail=f"{_show_link(link)}: {_was(was, now)}"))
     return found
 
 

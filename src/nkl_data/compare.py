@@ -116,7 +116,8 @@ class DiffResult:
             lines += [f"  - {one_line(_show_key(k))}" for k in table.removed_keys()]
             for row in changed:
                 lines.append(f"  ~ {one_line(_show_key(row['key']))}")
-                lines += [f"      {one_line(column)}: {_show(old)} -> {_show(new)}" for column, (old, new) in row["fields"].items()]
+                lines += [f"      {one_line(column)}: {_show(old)} -> {_show(new)}"
+                          for column, (old, new) in row["fields"].items()]
         return "\n".join(lines)
 
     def to_markdown(self, max_rows: int = 50) -> str:
@@ -127,7 +128,8 @@ class DiffResult:
         lines += [f"Required version bump: **{self.required_bump}**", "",
                   "| table | added | removed | changed |", "|---|---:|---:|---:|"]
         for name, table in self.tables.items():
-            lines.append(f"| {markdown_code(name, in_table=True)} | {len(table.added)} | {len(table.removed)} | {len(table.changed_rows())} |")
+            counts = f"{len(table.added)} | {len(table.removed)} | {len(table.changed_rows())}"
+            lines.append(f"| {markdown_code(name, in_table=True)} | {counts} |")
         if self.schema_changes:
             lines += ["", "#### Schema changes", ""]
             lines += [f"- {_code(c.table or 'package')}: {c.describe(_code)} (**{c.bump}**)" for c in self.schema_changes]

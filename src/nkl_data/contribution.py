@@ -84,8 +84,9 @@ def _not_canonical(package: Package) -> list[Problem]:
         except (NotCsv, OSError):
             continue  # validation has said why the file cannot be read
         if result.changed:
+            file = table.path.relative_to(package.root.resolve()).as_posix()
             found.append(Problem(table.name, None, None, "not-canonical", "the file is not in canonical form (row order, "
-                                 "quoting, line endings, NFC); run nkl-data fmt", None, table.path.relative_to(package.root.resolve()).as_posix()))
+                                 "quoting, line endings, NFC); run nkl-data fmt", None, file))
     return found
 
 
@@ -117,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
     problems = verdict.problems
     if args.format == "github":
         lines = [as_github(problems, columns)] if problems else []
-        lines += [f"::warning file={github_property(path)},title=needs a maintainer's review::"
-                  + github_message("the base branch's checks cannot judge a change outside datasets/*.csv; a maintainer reviews it")
+        why = github_message("the base branch's checks cannot judge a change outside datasets/*.csv; a maintainer reviews it")
+        lines += [f"::warning file={github_property(path)},title=needs a maintainer's review::{why}"
                   for path in verdict.for_maintainer]
     else:
         lines = [as_text(problems), ""] if problems else []

@@ -100,9 +100,11 @@ def reports_by_year(package: Package, tables: dict[str, pd.DataFrame], names: pd
     grid = cells.groupby(["state", "year"])["kind"].agg(lambda kinds: ", ".join(sorted(kinds))).unstack(fill_value="")
     years = sorted(grid.columns)
     out = ["", "## Reporting states by year", "",
-           f"{grid.shape[0]} states have a report to the 1718 Committee in {_name(name)}; each cell lists the kinds of report dated that year.", "",
+           f"{grid.shape[0]} states have a report to the 1718 Committee in {_name(name)}; "
+           "each cell lists the kinds of report dated that year.", "",
            "| state | " + " | ".join(map(str, years)) + " |", "|---|" + "---|" * len(years)]
-    out += [f"| {_country(names, iso3)} | " + " | ".join(_text(grid.at[iso3, y]) for y in years) + " |" for iso3 in sorted(grid.index)]
+    out += [f"| {_country(names, iso3)} | " + " | ".join(_text(grid.at[iso3, y]) for y in years) + " |"
+            for iso3 in sorted(grid.index)]
     return out
 
 

@@ -93,7 +93,8 @@ def commit_of(top: Path, revision: str) -> str:
 def export(top: Path, revision: str, folder: Path, paths: list[str]) -> None:
     """Write PATHS (those the revision has) of REVISION into FOLDER; refuse a revision without a descriptor."""
     commit = commit_of(top, revision)
-    present = [p for p in git(top, ["ls-tree", "--name-only", commit, "--", *paths], f"{revision}: cannot list its files").split("\n") if p]
+    listing = git(top, ["ls-tree", "--name-only", commit, "--", *paths], f"{revision}: cannot list its files")
+    present = [p for p in listing.split("\n") if p]
     if DESCRIPTOR not in present:
         raise PackageError(f"{revision}: revision {commit[:12]} has no {DESCRIPTOR} at the top of the repository")
     _archive(top, commit, present, folder, revision)
