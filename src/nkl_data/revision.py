@@ -14,12 +14,14 @@ import os
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from .package import DESCRIPTOR, Package, PackageError, open_package, read_package
 
+T = TypeVar("T")
 PACKAGE_FILES = [DESCRIPTOR, "schemas", "datasets"]  # what a revision's package is made of
 RULES = [DESCRIPTOR, "schemas"]  # the descriptor and schemas alone: what judges the data
 
@@ -179,7 +181,7 @@ def _archive(top: Path, commit: str, paths: list[str], folder: Path, label: str)
         raise PackageError(f"{label}: git archive failed: {stderr.strip()}")
 
 
-def relabelled(opening, folder: Path, label: str):
+def relabelled(opening: Callable[[], T], folder: Path, label: str) -> T:
     """OPENING(), with a refusal's temporary folder shown as LABEL: (for example main:schemas/x.json)."""
     try:
         return opening()

@@ -9,6 +9,7 @@ pandera checks and the rules.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
                   {name: item.typed for name, item in loaded.items()})
 
 
-def unnamed_files(package: Package, show=None) -> list[Problem]:
+def unnamed_files(package: Package, show: Callable[[Path], str] | None = None) -> list[Problem]:
     """A CSV file under datasets/ that no resource names: it would be published unchecked.
 
     Folders are searched without following links; SHOW turns a path into its displayed form.
