@@ -2,6 +2,9 @@
 #   make validate   validate the repository's data package and print a summary
 #   make test       run the whole test suite (with npm present, it first installs axe-core, the
 #                   accessibility checker the browser tests load, from tests/browser/package-lock.json)
+# and, after changing rows or schemas (the pre-commit hooks run these too):
+#   make fmt        rewrite datasets/*.csv in canonical form
+#   make docs       regenerate docs/coverage.md and docs/data-dictionary.md, which tests and pull requests check
 # and, for the performance figures in the README (a few minutes):
 #   make bench      install the package as users get it (no test extras) and run benchmarks/run.py
 PYTHON ?= python3
@@ -9,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH := .venv-bench
 
-.PHONY: validate test bench clean world-shapes
+.PHONY: validate test fmt docs bench clean world-shapes
 
 $(BIN)/nkl-data: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +32,13 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 test: $(BIN)/nkl-data $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest
+
+fmt: $(BIN)/nkl-data
+	$(BIN)/nkl-data fmt .
+
+docs: $(BIN)/nkl-data
+	$(BIN)/nkl-data coverage .
+	$(BIN)/nkl-data dictionary .
 
 bench:
 	$(PYTHON) -m venv $(BENCH)

@@ -79,3 +79,30 @@ def set_data_version(package, value: str) -> None:
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     descriptor["version"] = value
     path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+
+
+def test_validate_base_judges_the_files_by_the_revision_s_rules(repo, capsys):
+    # a pull request that widens an enum and adds a row only the wider enum allows
+    path = repo.root / "schemas" / "statements.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "claim_type")["constraints"]["enum"].append("rumour")
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    line = repo.add("statements", claim_type="rumour")
+    assert main(["validate", str(repo.root)]) == 0  # by its own rules it passes
+    capsys.readouterr()
+    assert main(["validate", str(repo.root), "--base", "v0.1.0", "--format", "json"]) == 1
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert [(e["table"], e["line"], e["column"], e["check"]) for e in errors] == [("statements", line, "claim_type", "enum")]
+    assert main(["validate", str(repo.csv("statements")), "--base", "v0.1.0"]) == 1
+    out = capsys.readouterr().out
+    assert "descriptor and schemas of v0.1.0" in out and "INVALID: 1 problem" in out
+    assert main(["validate", str(repo.csv("countries")), "--base", "v0.1.0"]) == 0
+
+
+def test_validate_base_needs_a_repository_and_a_revision(repo, tmp_path, capsys):
+    assert main(["validate", str(repo.root), "--base", "no-such-rev"]) == 2
+    assert "no-such-rev: not a revision" in capsys.readouterr().err
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert main(["validate", str(outside), "--base", "HEAD"]) == 2
+    assert "not in a git repository" in capsys.readouterr().err

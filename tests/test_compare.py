@@ -8,52 +8,19 @@ of change, commits it with a version bump that is too small (HEAD~1), then with 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from support import REPO, PackageCopy
+from support import PackageCopy, git, set_version
 from nkl_data.cli import main
 from nkl_data import compare as nd
 from nkl_data.package import PackageError
 
-GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
 ESTIMATE = "2020-01-23-rus-zakharova"  # a worker_estimates row with count_best 1000, low and high empty
 
 
 def estimate_index(package: PackageCopy) -> int:
     return next(i for i, row in enumerate(package.rows("worker_estimates")) if row["estimate_id"] == ESTIMATE)
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch) -> PackageCopy:
-    """A git repository holding a copy of the package, released as v0.1.0; the current folder."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(REPO / "datapackage.json", root)
-    shutil.copytree(REPO / "schemas", root / "schemas")
-    shutil.copytree(REPO / "datasets", root / "datasets")
-    package = PackageCopy(root)
-    set_version(package, "0.1.0")  # the scenarios below count bumps from here, whatever the repository's version
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "first release")
-    git(root, "tag", "v0.1.0")
-    monkeypatch.chdir(root)
-    return package
-
-
-def set_version(package: PackageCopy, version: str) -> None:
-    path = package.root / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    descriptor["version"] = version
-    path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
 
 
 def edit_schema(package: PackageCopy, table: str, change) -> None:
@@ -79,6 +46,11 @@ def assert_verdicts(low: nd.DiffResult, high: nd.DiffResult, bump: str, failure:
     assert failure in messages
     ok, messages = nd.check_version(high)
     assert ok, messages
+
+
+def kinds(result: nd.DiffResult) -> list[tuple]:
+    """(table, change, column) of each schema change, from the JSON contract."""
+    return [(c["table"], c["change"], c["column"]) for c in result.to_json()["schema_changes"]]
 
 
 def only_table(result: nd.DiffResult, name: str) -> dict:
@@ -165,7 +137,7 @@ def test_optional_column_added_requires_a_minor_bump(repo):
     rows[0]["notes"] = "edited"  # a change in a shared column is still reported
     repo.write("worker_estimates", rows, repo.header("worker_estimates") + ["count_mid"])
     low, high = release_twice(repo, "0.1.1", "0.2.0")
-    assert high.to_json()["schema_changes"] == [{"table": "worker_estimates", "change": "column_added", "column": "count_mid"}]
+    assert kinds(high) == [("worker_estimates", "column_added", "count_mid")]
     entry = only_table(high, "worker_estimates")
     assert entry["changed"] == [{"key": first, "fields": {"notes": [notes or None, "edited"]}}]
     assert_verdicts(low, high, "minor",
@@ -178,7 +150,7 @@ def test_required_column_added_requires_a_major_bump(repo):
     rows = [{**row, "un_member": "yes"} for row in repo.rows("countries")]
     repo.write("countries", rows, repo.header("countries") + ["un_member"])
     low, high = release_twice(repo, "0.2.0", "1.0.0")
-    assert [c.to_json() for c in high.schema_changes] == [{"table": "countries", "change": "column_added", "column": "un_member"}]
+    assert kinds(high) == [("countries", "column_added", "un_member")]
     assert_verdicts(low, high, "major",
                     "countries: column un_member added (required) requires a major bump; version went 0.1.0 -> 0.2.0 (minor)")
 
@@ -190,7 +162,7 @@ def test_removed_column_requires_a_major_bump(repo):
     rows[estimate_index(repo)]["count_best"] = "999"
     repo.write("worker_estimates", rows, header)
     low, high = release_twice(repo, "0.2.0", "1.0.0")
-    assert high.to_json()["schema_changes"] == [{"table": "worker_estimates", "change": "column_removed", "column": "notes"}]
+    assert kinds(high) == [("worker_estimates", "column_removed", "notes")]
     # the removed column is not compared; the shared one is
     assert only_table(high, "worker_estimates")["changed"] == [{"key": ESTIMATE, "fields": {"count_best": ["1000", "999"]}}]
     assert list(high.tables["worker_estimates"].added.columns) == header
@@ -203,7 +175,7 @@ def test_changed_key_matches_rows_by_the_new_key(repo):
     repo.edit("worker_estimates", estimate_index(repo), count_best="1100")
     low, high = release_twice(repo, "0.2.0", "1.0.0")
     report = high.to_json()
-    assert report["schema_changes"] == [{"table": "worker_estimates", "change": "key_changed", "column": None}]
+    assert kinds(high) == [("worker_estimates", "key_changed", None)]
     assert report["tables"]["worker_estimates"] == {"added": [], "removed": [], "changed": [
         {"key": [ESTIMATE, "RUS"], "fields": {"count_best": ["1000", "1100"]}}]}
     assert_verdicts(low, high, "major",
@@ -224,13 +196,15 @@ def test_key_on_a_new_column_reports_every_row_removed_and_added(repo):
 
 def test_retyped_column_requires_a_major_bump(repo):
     def retype(schema):
-        next(f for f in schema["fields"] if f["name"] == "count_best")["type"] = "number"
+        field = next(f for f in schema["fields"] if f["name"] == "count_best")
+        field["type"] = "string"
+        field.pop("constraints")  # minimum applies to numbers and dates only
     edit_schema(repo, "worker_movements", retype)
     low, high = release_twice(repo, "0.2.0", "1.0.0")
-    assert high.to_json()["schema_changes"] == [{"table": "worker_movements", "change": "column_retyped", "column": "count_best"}]
+    assert kinds(high) == [("worker_movements", "column_retyped", "count_best"), ("worker_movements", "constraint_loosened", "count_best")]
     assert only_table(high, "worker_movements") == {"added": [], "removed": [], "changed": []}
     assert_verdicts(low, high, "major",
-                    "worker_movements: column count_best retyped (integer -> number) requires a major bump; "
+                    "worker_movements: column count_best retyped (integer -> string) requires a major bump; "
                     "version went 0.1.0 -> 0.2.0 (minor)")
 
 

@@ -33,6 +33,9 @@ def test_every_page_links_the_zip_the_descriptor_and_every_csv(tmp_path):
 
 
 def test_files_the_descriptor_does_not_name_stay_out(package, tmp_path):
-    (package.root / "datasets" / "draft.csv").write_text("a\n1\n", encoding="utf-8")
+    # a stray CSV under datasets/ makes the package invalid (unnamed-file); other strays are only left out
+    (package.root / "schemas" / "draft.json").write_text("{}\n", encoding="utf-8")
+    (package.root / "notes.txt").write_text("draft\n", encoding="utf-8")
     outdir = build(tmp_path / "site", package.root).parent
-    assert not (outdir / "data" / "datasets" / "draft.csv").exists()
+    assert not (outdir / "data" / "schemas" / "draft.json").exists()
+    assert not (outdir / "data" / "notes.txt").exists()

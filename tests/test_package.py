@@ -29,7 +29,7 @@ def test_descriptor_paths_must_stay_inside(package, path):
     descriptor = json.loads((package.root / "datapackage.json").read_text())
     descriptor["resources"][0]["path"] = path
     (package.root / "datapackage.json").write_text(json.dumps(descriptor))
-    with pytest.raises(PackageError, match="inside the package|outside the package"):
+    with pytest.raises(PackageError, match="must be one file datasets/<name>.csv"):
         open_package(package.root)
 
 
@@ -39,7 +39,7 @@ def test_symlink_out_of_the_package_is_refused(package, tmp_path):
     link = package.root / "datasets" / "sources.csv"
     link.unlink()
     link.symlink_to(outside)
-    with pytest.raises(PackageError, match="outside the package"):
+    with pytest.raises(PackageError, match="is a symbolic link"):
         open_package(package.root)
 
 

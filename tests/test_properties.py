@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 import nkl_data
 from nkl_data.canonical import canonical, to_csv_text
-from nkl_data.hygiene import FORMULA_START
+from nkl_data.hygiene import FORMULA_START, is_invisible
 from nkl_data.package import open_package
 from support import copy_package
 
-SAFE_TEXT = st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+SAFE_TEXT = st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")).filter(lambda c: not is_invisible(c))
 
 
 def text(multiline: bool = False, min_size: int = 1):

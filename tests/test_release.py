@@ -30,12 +30,38 @@ def test_zip_holds_exactly_the_descriptor_schemas_and_csvs_named_by_data_version
 
 
 def test_files_the_descriptor_does_not_name_stay_out(package, tmp_path):
-    (package.root / "datasets" / "draft.csv").write_text("a\n1\n", encoding="utf-8")
     (package.root / "schemas" / "notes.txt").write_text("scratch\n", encoding="utf-8")
+    (package.root / "schemas" / "draft.json").write_text("{}\n", encoding="utf-8")
     (package.root / "README.md").write_text("# local\n", encoding="utf-8")
     with zipfile.ZipFile(data_zip(tmp_path, package.root)) as archive:
         names = set(archive.namelist())
-    assert names == set(expected_files(package.root)) - {"datasets/draft.csv"}
+    assert names == set(expected_files(package.root)) - {"schemas/draft.json"}
+
+
+def test_a_csv_the_descriptor_does_not_name_stops_the_release(package, tmp_path):
+    (package.root / "datasets" / "draft.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(InvalidPackage, match="unnamed-file"):
+        data_zip(tmp_path, package.root)
+    assert not list(tmp_path.glob("*.zip"))
+
+
+@pytest.mark.parametrize("command", [["release-zip"], ["site"], ["export", "--format", "json"]])
+def test_writers_never_write_through_a_link_left_in_outdir(package, tmp_path, capsys, command):
+    outdir, victim = tmp_path / "out", tmp_path / "victim.txt"
+    outdir.mkdir()
+    victim.write_text("untouched\n", encoding="utf-8")
+    version = json.loads((package.root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    name = {"release-zip": f"nkl-data-{version}.zip", "site": "index.html", "export": "sources.json"}[command[0]]
+    (outdir / name).symlink_to(victim)
+    assert main([*command, str(outdir), "--source", str(package.root)]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert victim.read_text(encoding="utf-8") == "untouched\n"
+
+
+def test_an_outdir_that_is_a_file_is_refused(package, tmp_path, capsys):
+    (tmp_path / "out").write_text("", encoding="utf-8")
+    assert command(str(tmp_path / "out"), "--source", str(package.root)) == 2
+    assert "not a folder" in capsys.readouterr().err
 
 
 def test_same_data_gives_the_same_bytes(package, tmp_path):

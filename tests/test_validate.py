@@ -40,6 +40,7 @@ CASES = [
     ("deadlines", dict(obligation_type="sanction"), "obligation_type", "enum"),
     ("deadlines", dict(source_id="no-such-source"), "source_id", "foreign-key"),
     ("statements", dict(date="2019-02-30"), "date", "type"),
+    ("statements", dict(statement_id="0000-01-01-year-zero", date="0000-01-01"), "date", "type"),  # Python's dates start at year 1
     ("statements", dict(date="2099-01-01"), "date", "future-date"),
     ("statements", dict(date_precision="week"), "date_precision", "enum"),
     ("statements", dict(claim_type="rumour"), "claim_type", "enum"),
@@ -193,3 +194,21 @@ def test_a_month_precise_source_covers_its_whole_month(package):
     assert not [p for p in package.problems() if p.check == "source-date"]
     package.add("worker_movements", movement_id="2020-01-01-next-month", date="2020-01-01", source_id=cited)
     assert [p.value for p in package.problems() if p.check == "source-date"] == ["2020-01-01"]
+
+
+def test_a_folder_where_a_csv_should_be_is_a_clear_problem(package):
+    path = package.csv("deadlines")
+    path.unlink()
+    path.mkdir()
+    found = [p for p in package.problems() if p.table == "deadlines"]
+    assert [(p.check, p.message) for p in found] == [("missing-file", "the table's path is a folder, not a CSV file")]
+
+
+@pytest.mark.parametrize("name", ["draft.csv", ".hidden.csv", "old/sources.csv", "SHOUTING.CSV"])
+def test_a_csv_the_descriptor_does_not_name_is_reported(package, name):
+    stray = package.root / "datasets" / name
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_text("a\n1\n", encoding="utf-8")
+    found = [p for p in validate(package.root, paths_from_root=True).problems if p.check == "unnamed-file"]
+    assert [p.file for p in found] == [f"datasets/{name}"]
+    assert "no table of datapackage.json has this file" in found[0].message

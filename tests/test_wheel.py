@@ -1,9 +1,12 @@
 """The wheel bundles the data: after pip install, loading works with no checkout and no network."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,22 +14,47 @@ import pytest
 from support import REPO
 
 
+STRAYS = ["datasets/draft.csv", "datasets/.hidden.csv", "datasets/old/sources.csv", "schemas/draft.json", "schemas/notes.txt"]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """The wheel built from a copy of the repository whose data folders also hold files the descriptor does not name."""
+    source = tmp_path_factory.mktemp("source")
+    for name in ["src", "datasets", "schemas"]:
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ["pyproject.toml", "hatch_build.py", "README.md", "LICENSE", "datapackage.json"]:
+        shutil.copy(REPO / name, source / name)
+    for stray in STRAYS:
+        (source / stray).parent.mkdir(parents=True, exist_ok=True)
+        (source / stray).write_text("a\n1\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(REPO)],
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(source)],
                    check=True, timeout=300)
     return next(out.glob("nkl_data-*.whl"))
 
 
-def test_wheel_contains_the_data_package(wheel):
-    import zipfile
+def test_wheel_holds_exactly_the_files_the_descriptor_names(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for table in ["sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates"]:
-        assert f"nkl_data/data/datasets/{table}.csv" in names
-        assert f"nkl_data/data/schemas/{table}.json" in names
-    assert "nkl_data/data/datapackage.json" in names
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    named = {"datapackage.json", *(r[key] for r in descriptor["resources"] for key in ("path", "schema"))}
+    assert {n.removeprefix("nkl_data/data/") for n in names if n.startswith("nkl_data/data/")} == named
     assert {"nkl_data/publish/page.css", "nkl_data/publish/page.js", "nkl_data/publish/world.json"} <= set(names)  # style, script, map
+
+
+def test_a_refused_package_is_not_built(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ["pyproject.toml", "hatch_build.py", "README.md", "LICENSE", "datapackage.json"]:
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "schemas", source / "schemas")
+    shutil.copytree(REPO / "datasets", source / "datasets")
+    (source / "datapackage.json").unlink()
+    (source / "datapackage.json").symlink_to(REPO / "datapackage.json")
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w",
+                             str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and "symbolic link" in result.stdout + result.stderr
+    assert not list((tmp_path / "dist").glob("*.whl"))
 
 
 def test_installed_wheel_loads_in_a_fresh_venv(wheel, tmp_path):

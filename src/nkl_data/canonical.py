@@ -3,6 +3,11 @@
 Canonical: UTF-8 without BOM, LF line endings, minimal RFC 4180 quoting, Unicode NFC, rows sorted
 by the primary key, a final newline. Nothing else changes: cell text, column order and the header
 stay as they are, so formatting then validating a valid file changes no byte.
+
+A cell never changes what it holds. A carriage return inside a cell stays, quoted (validation
+reports it), because Python's csv writer would write it bare and so split the record on the next
+read. The one exception is a file whose every line ends CRLF: an editor saved it so, line breaks
+inside quoted cells included, and all of them become LF together.
 """
 
 from __future__ import annotations
@@ -42,14 +47,20 @@ def canonical(text: str, table: Table) -> str:
     header, rows = records[0], records[1:]
     if any(len(row) != len(header) for row in rows):
         raise NotCsv("some records do not have one field per column; fix them first (nkl-data validate says where)")
-    rows = [[_nfc(_lf(cell)) for cell in row] for row in rows]
+    saved_as_crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
+    rows = [[_nfc(cell.replace("\r\n", "\n") if saved_as_crlf else cell) for cell in row] for row in rows]
     positions = [header.index(name) for name in table.primary_key if name in header]
     rows.sort(key=lambda row: [row[i] for i in positions])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_nfc(name) for name in header])
-    writer.writerows(rows)
-    return out.getvalue()
+    return "".join(_record(row) for row in [[_nfc(name) for name in header], *rows])
+
+
+def _record(cells: list[str]) -> str:
+    """One CSV record with minimal quoting: a cell is quoted when it holds a comma, a quote, a line
+    feed or a carriage return (Python's csv writer leaves the last bare)."""
+    quoted = ['"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\n\r') else cell for cell in cells]
+    if quoted == [""]:
+        quoted = ['""']  # a record of one empty cell, told apart from a blank line
+    return ",".join(quoted) + "\n"
 
 
 def format_table(table: Table, check: bool = False) -> Result:
@@ -64,11 +75,6 @@ def format_table(table: Table, check: bool = False) -> Result:
     if changed and not check:
         table.path.write_bytes(formatted.encode("utf-8"))
     return Result(table.name, table.path, changed)
-
-
-def _lf(cell: str) -> str:
-    """A CRLF saved inside a quoted multi-line cell by a Windows editor becomes LF."""
-    return cell.replace("\r\n", "\n")
 
 
 def _nfc(cell: str) -> str:

@@ -59,22 +59,25 @@ def integers(text: Cells) -> Cells:
 
 
 def dates(text: Cells) -> Cells:
-    """Timestamps (seconds) at midnight; null where the text is not a real YYYY-MM-DD date.
+    """Timestamps (seconds) at midnight; null where the text is not a real YYYY-MM-DD date of the
+    years 1 to 9999, the dates Python's datetime (and so every reader downstream) can hold.
 
     Arrow's own cast accepts only real YYYY-MM-DD dates, so when every cell is one (the usual case)
     it does all the work. Otherwise each cell is checked on its own: it must have the shape and keep
     its day of the month, because strptime alone accepts 2019-1-5 and 2019-02-30 (as 2 March).
+    Arrow accepts year 0, which Python's datetime cannot hold: such a date is null too.
     """
     try:
-        return pc.cast(pc.cast(text, pa.date32()), pa.timestamp("s"))
+        parsed = pc.cast(pc.cast(text, pa.date32()), pa.timestamp("s"))
     except pa.ArrowInvalid:
-        pass
-    shaped = pc.fill_null(pc.match_substring_regex(text, f"^{DATE_TEXT}$"), False)
-    text = pc.if_else(shaped, text, pa.scalar(None, STRING))
-    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-    day_as_written = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64())
-    exact = pc.fill_null(pc.equal(pc.day(parsed), day_as_written), False)  # 2019-02-30 parses as 2 March
-    return pc.if_else(exact, parsed, pa.scalar(None, parsed.type))
+        shaped = pc.fill_null(pc.match_substring_regex(text, f"^{DATE_TEXT}$"), False)
+        text = pc.if_else(shaped, text, pa.scalar(None, STRING))
+        parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        day_as_written = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64())
+        exact = pc.fill_null(pc.equal(pc.day(parsed), day_as_written), False)  # 2019-02-30 parses as 2 March
+        parsed = pc.if_else(exact, parsed, pa.scalar(None, parsed.type))
+    in_range = pc.fill_null(pc.greater_equal(pc.year(parsed), 1), True)  # four digits: never past 9999
+    return parsed if pc.all(in_range).as_py() else pc.if_else(in_range, parsed, pa.scalar(None, parsed.type))
 
 
 def cast_columns(cells: pa.Table, fields: list[dict[str, Any]]) -> dict[str, Cells]:

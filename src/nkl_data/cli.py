@@ -27,18 +27,35 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", help="a package folder, its datapackage.json, or one table's CSV file inside a package "
                                                "(default: the package in the current folder, else the bundled one)")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.add_argument("--base", metavar="REV",
+                       help="judge PATH's CSV files by the descriptor and schemas of git revision REV of the repository "
+                            "that holds PATH, not by PATH's own (how a pull request is checked)")
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
     cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
     cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
-    differ = commands.add_parser("diff", help="compare two versions of the data package (paths or git revisions)")
-    differ.add_argument("old", help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
-    differ.add_argument("new", help="the same, for the newer version")
+    differ = commands.add_parser("diff", help="compare two versions of the data package (paths or git revisions)",
+                                 description="Compare two versions: OLD NEW, or both named with --rev and --path in order "
+                                             "(nkl-data diff --rev v0.1.0 --path .). A name that is both a path and a revision is refused.")
+    differ.add_argument("versions", nargs="*", metavar="OLD NEW",
+                        help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
+    differ.add_argument("--rev", dest="sides", action=_Side, kind="rev", metavar="REV",
+                        help="a git revision of the repository holding the current folder, never taken for a path")
+    differ.add_argument("--path", dest="sides", action=_Side, kind="path", metavar="PATH",
+                        help="a package folder or its datapackage.json, never taken for a revision")
     differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     differ.add_argument("--check-version", action="store_true",
                         help="exit 1 unless the data version was bumped at least as much as the changes require")
+    contribution = commands.add_parser(
+        "contribution", help="judge a pull request's data by the base revision's rules (what the pull-request workflow runs)",
+        description="Read HEAD's datasets/*.csv as data, validate them with BASE's descriptor and schemas and this installed "
+                    "code, check their canonical form and the generated documents, and list every other changed file as "
+                    "needing a maintainer's review. Exit 0 valid and only data, 1 problems, 3 files for a maintainer.")
+    contribution.add_argument("base", help="the base revision (the target branch's commit)")
+    contribution.add_argument("head", help="the pull request's commit")
+    contribution.add_argument("--format", choices=["text", "github"], default="text")
     document = commands.add_parser("dictionary", help=f"write {dictionary.TARGET.as_posix()} from the schemas")
     document.add_argument("path", nargs="?", default=".", help="the package folder or its datapackage.json (default: the current folder)")
     document.add_argument("--check", action="store_true", help=f"change nothing; exit 1 if {dictionary.TARGET.as_posix()} is out of date")
@@ -58,10 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     # Each command imports what it needs only when it runs: validation starts parsing before
     # pandas and pandera are imported, and the other commands do not pay for what they do not use.
     handlers = {
-        "validate": lambda: validate_command(args.path, args.format),
+        "validate": lambda: validate_command(args.path, args.format, args.base),
         "fmt": lambda: fmt_command(args.path, args.check),
         "coverage": lambda: coverage_command(args.path, args.check),
         "diff": lambda: _module("compare").run(args),
+        "contribution": lambda: _module("contribution").run(args),
         "dictionary": lambda: dictionary.run(args),
         "export": lambda: _written(_module("export").export(args.format, args.outdir, args.source or here_or_bundled())),
         "site": lambda: _written([_module("publish.site").build(args.outdir, args.source or here_or_bundled())]),
@@ -101,6 +119,21 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Side(argparse.Action):
+    """--rev and --path append to one list, in the order given: the first is OLD, the second NEW."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        from .revision import Revision
+
+        sides = list(getattr(namespace, self.dest) or [])
+        sides.append(Revision(value) if self.kind == "rev" else Path(value))
+        setattr(namespace, self.dest, sides)
+
+
 def _module(name: str):
     return importlib.import_module(f"{__package__}.{name}")
 
@@ -126,6 +159,13 @@ def _written(paths) -> int:
     return EXIT_VALID
 
 
+def _table_of(package, file: Path):
+    table = package.table_for_file(file)
+    if table is None:
+        raise PackageError(f"{file}: not one of the tables of the package in {package.root}")
+    return table
+
+
 def resolve(path: str | None) -> tuple[str | None, str | None]:
     """(package source, one table's name or None) for a command-line PATH."""
     if path is None:
@@ -134,33 +174,54 @@ def resolve(path: str | None) -> tuple[str | None, str | None]:
     if target.is_file() and target.name != DESCRIPTOR:
         for folder in target.resolve().parents:
             if (folder / DESCRIPTOR).is_file():
-                table = open_package(folder).table_for_file(target)
-                if table is None:
-                    raise PackageError(f"{path}: not one of the tables of the package in {folder}")
-                return str(folder), table.name
+                return str(folder), _table_of(open_package(folder), target).name
         raise PackageError(f"{path}: not inside a data package (no {DESCRIPTOR} above it)")
     return path, None
 
 
-def validate_command(path: str | None, format_: str) -> int:
+def validate_command(path: str | None, format_: str, base: str | None = None) -> int:
     from .problems import as_github, as_json, as_text
     from .validate import validate
 
-    source, only = resolve(path)
-    report = validate(source)
+    if base is None:
+        source, only = resolve(path)
+        report = validate(source)
+    else:
+        from .revision import rules_at
+
+        root, file = files_root(path)
+        with rules_at(base, root) as package:
+            only = None if file is None else _table_of(package, file).name
+            report = validate(package)
     problems = [p for p in report.problems if only is None or p.table == only]
     if format_ == "json":
         print(as_json(problems))
     elif format_ == "github":
         if problems:
             print(as_github(problems, {name: t.field_names for name, t in report.package.tables.items()}))
-        print(summary(report, problems, only))
+        print(summary(report, problems, only, base))
     else:
         if problems:
             print(as_text(problems))
             print()
-        print(summary(report, problems, only))
+        print(summary(report, problems, only, base))
     return EXIT_INVALID if problems else EXIT_VALID
+
+
+def files_root(path: str | None) -> tuple[Path, Path | None]:
+    """(the folder whose datasets/ hold the files, one table's file or None) for validate --base.
+
+    A table's file is always datasets/<name>.csv (descriptor.RESOURCE_PATH), so a CSV file's
+    package folder is the one above its datasets/ folder.
+    """
+    target = Path(path or ".")
+    if target.is_dir():
+        return target, None
+    if target.name == DESCRIPTOR and target.is_file():
+        return target.parent, None
+    if target.is_file() and target.suffix == ".csv" and target.parent.name == "datasets":
+        return target.parent.parent, target
+    raise PackageError(f"{path}: expected a package folder, its {DESCRIPTOR}, or a table's datasets/<name>.csv")
 
 
 def fmt_command(path: str, check: bool) -> int:
@@ -174,8 +235,8 @@ def fmt_command(path: str, check: bool) -> int:
             continue
         try:
             result = format_table(table, check=check)
-        except (NotCsv, FileNotFoundError) as error:
-            print(f"{table.path}: cannot format: {error}", file=sys.stderr)
+        except (NotCsv, OSError) as error:  # OSError: missing, a folder, unreadable
+            print(f"{table.path}: cannot format: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
             status = EXIT_INVALID
             continue
         if result.changed:
@@ -201,10 +262,11 @@ def coverage_command(path: str, check: bool) -> int:
     return EXIT_VALID
 
 
-def summary(report, problems, only: str | None = None) -> str:
+def summary(report, problems, only: str | None = None, base: str | None = None) -> str:
     names = [only] if only else list(report.package.tables)
     width = max(map(len, names), default=0)
-    lines = [f"data package {report.package.root} (version {report.package.version})"]
+    rules = f"; descriptor and schemas of {base}" if base else ""
+    lines = [f"data package {report.package.root} (version {report.package.version}{rules})"]
     for name in names:
         rows = report.rows.get(name)
         lines.append(f"  {name:<{width}}  {'unreadable' if rows is None else f'{rows} rows'}")

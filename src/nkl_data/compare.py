@@ -1,8 +1,7 @@
 """Compare two versions of the data package and say which version bump the changes require.
 
 A version is a package folder (or its datapackage.json) or a git revision of the repository that
-holds the current folder. A revision is exported with ``git archive`` into a temporary folder, so
-the work tree is never touched and uncommitted edits never leak into "old".
+holds the current folder (``revision``); a name that could be either is refused, not guessed.
 
 Rows are matched by primary key and compared as the text in the CSV (``read_raw``), so a diff shows
 exactly what a contributor changed in the file: "007" and "7" differ, Namibia's "NA" is not missing.
@@ -13,12 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
-import tarfile
-import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,38 +22,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .package import DESCRIPTOR, Package, PackageError, Table, open_package
+from .changes import SchemaChange, schema_changes
+from .escape import markdown_code, markdown_text, one_line
+from .package import PackageError, Table
 from .parse import CsvError
 from .read import read_raw
+from .revision import Revision, open_revision_package
 
 BUMPS = ["none", "patch", "minor", "major"]
 RANK = {bump: rank for rank, bump in enumerate(BUMPS)}
-EXPORTED = [DESCRIPTOR, "schemas", "datasets"]
 EXIT_OK, EXIT_CHECK_FAILED = 0, 1
-
-# What each schema change requires; column_added depends on the field (see schema_changes).
-SCHEMA_BUMPS = {"table_added": "minor", "table_removed": "major", "column_removed": "major",
-                "column_retyped": "major", "key_changed": "major"}
-
-
-@dataclass(frozen=True)
-class SchemaChange:
-    table: str
-    change: str  # table_added, table_removed, column_added, column_removed, column_retyped, key_changed
-    column: str | None = None
-    bump: str = "none"
-    detail: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "change": self.change, "column": self.column}
-
-    def __str__(self) -> str:
-        what = {
-            "table_added": "table added", "table_removed": "table removed",
-            "column_added": f"column {self.column} added", "column_removed": f"column {self.column} removed",
-            "column_retyped": f"column {self.column} retyped", "key_changed": "primary key changed",
-        }[self.change]
-        return f"{self.table}: {what}" + (f" ({self.detail})" if self.detail else "")
+__all__ = ["DiffResult", "SchemaChange", "TableDiff", "bump_between", "check_version", "diff", "reasons"]
 
 
 @dataclass
@@ -131,17 +105,19 @@ class DiffResult:
         lines = [f"{head}; the changes require a {self.required_bump} bump"]
         if self.schema_changes:
             lines.append("schema changes:")
-            lines += [f"  {c} [{c.bump}]" for c in self.schema_changes]
+            lines += [f"  {c} [{c.bump}]" for c in self.schema_changes]  # str() keeps each on one line
         for name, table in self.tables.items():
             if table.empty:
                 continue
             changed = table.changed_rows()
             lines.append(f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(changed)} changed")
-            lines += [f"  + {_show_key(k)}" for k in table.added_keys()]
-            lines += [f"  - {_show_key(k)}" for k in table.removed_keys()]
+            # keys and columns are the contributor's text: one line each, so a log cannot be forged
+            lines += [f"  + {one_line(_show_key(k))}" for k in table.added_keys()]
+            lines += [f"  - {one_line(_show_key(k))}" for k in table.removed_keys()]
             for row in changed:
-                lines.append(f"  ~ {_show_key(row['key'])}")
-                lines += [f"      {column}: {_show(old)} -> {_show(new)}" for column, (old, new) in row["fields"].items()]
+                lines.append(f"  ~ {one_line(_show_key(row['key']))}")
+                lines += [f"      {one_line(column)}: {_show(old)} -> {_show(new)}"
+                          for column, (old, new) in row["fields"].items()]
         return "\n".join(lines)
 
     def to_markdown(self, max_rows: int = 50) -> str:
@@ -152,10 +128,11 @@ class DiffResult:
         lines += [f"Required version bump: **{self.required_bump}**", "",
                   "| table | added | removed | changed |", "|---|---:|---:|---:|"]
         for name, table in self.tables.items():
-            lines.append(f"| `{name}` | {len(table.added)} | {len(table.removed)} | {len(table.changed_rows())} |")
+            counts = f"{len(table.added)} | {len(table.removed)} | {len(table.changed_rows())}"
+            lines.append(f"| {markdown_code(name, in_table=True)} | {counts} |")
         if self.schema_changes:
             lines += ["", "#### Schema changes", ""]
-            lines += [f"- {_code(c.table)}: {str(c).split(': ', 1)[1]} (**{c.bump}**)" for c in self.schema_changes]
+            lines += [f"- {_code(c.table or 'package')}: {c.describe(_code)} (**{c.bump}**)" for c in self.schema_changes]
         for name, table in self.tables.items():
             if table.empty:
                 continue
@@ -169,13 +146,14 @@ class DiffResult:
         return "\n".join(lines)
 
 
-def diff(old: str | Path, new: str | Path) -> DiffResult:
-    """Compare OLD with NEW; each a package folder, its datapackage.json, or a git revision."""
+def diff(old: str | Path | Revision, new: str | Path | Revision) -> DiffResult:
+    """Compare OLD with NEW; each a package folder or its datapackage.json (a Path), a git revision
+    (a Revision), or a string that names exactly one of the two."""
     with ExitStack() as stack:
-        before = open_package(resolve(old, stack))
-        after = open_package(resolve(new, stack))
+        before, old_label = open_revision_package(old, stack)
+        after, new_label = open_revision_package(new, stack)
         changes = schema_changes(before, after)
-        tables = {name: _table_diff(before.tables.get(name), after.tables.get(name), str(old), str(new))
+        tables = {name: _table_diff(before.tables.get(name), after.tables.get(name), old_label, new_label)
                   for name in _union(before.tables, after.tables)}
     required = max((bump for _, bump in reasons(changes, tables)), key=RANK.__getitem__, default="none")
     return DiffResult(before.version, after.version, required, changes, tables)
@@ -232,90 +210,6 @@ def bump_between(old: str, new: str) -> str | None:
         if after[index] > before[index]:
             return bump
     return "none"
-
-
-# Where the two versions come from ---------------------------------------------------------------
-
-def resolve(spec: str | Path, stack: ExitStack) -> Path:
-    """A folder holding SPEC's package: the path itself, or a revision exported to a temporary folder.
-
-    An existing path wins over a revision of the same name. The temporary folder lives as long as STACK.
-    """
-    if Path(spec).exists():
-        return Path(spec)
-    text = str(spec)
-    if not text or text.startswith("-"):
-        raise PackageError(f"{text!r}: not a package path or a git revision")
-    top = _git(["rev-parse", "--show-toplevel"], os.getcwd(), f"{text}: no such file or folder, and the current folder is not in a git repository").strip()
-    commit = _git(["rev-parse", "--verify", "--quiet", f"{text}^{{commit}}"], top,
-                  f"{text}: no such file or folder, and not a revision of the git repository {top}").strip()
-    present = _git(["ls-tree", "--name-only", commit, "--", *EXPORTED], top, f"{text}: cannot list the revision's files").split("\n")
-    if DESCRIPTOR not in present:
-        raise PackageError(f"{text}: revision {commit[:12]} has no {DESCRIPTOR} at the top of the repository")
-    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nkl-data-diff-")))
-    _export(top, commit, [p for p in present if p], folder, text)
-    return folder
-
-
-def _git(args: list[str], cwd: str, failure: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise PackageError(f"{failure} (git: {error})") from None
-    if done.returncode != 0:
-        raise PackageError(failure)
-    return done.stdout
-
-
-def _export(top: str, commit: str, paths: list[str], folder: Path, label: str) -> None:
-    """Stream `git archive` of PATHS into FOLDER; the tar "data" filter refuses links and paths that leave it."""
-    process = subprocess.Popen(["git", "archive", "--format=tar", commit, "--", *paths], cwd=top,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
-            archive.extractall(folder, filter="data")
-        process.stdout.read()  # the archive's trailing padding: unread, git could die of a closed pipe
-    except (tarfile.TarError, OSError) as error:
-        process.kill()
-        raise PackageError(f"{label}: cannot export the revision ({error})") from None
-    finally:
-        process.stdout.close()
-        stderr = process.stderr.read().decode(errors="replace")
-        process.stderr.close()
-        process.wait()
-    if process.returncode != 0:
-        raise PackageError(f"{label}: git archive failed: {stderr.strip()}")
-
-
-# Schema changes ----------------------------------------------------------------------------------
-
-def schema_changes(old: Package, new: Package) -> list[SchemaChange]:
-    """Table, column, type and key changes, table by table (new order, then removed tables)."""
-    changes: list[SchemaChange] = []
-    for name in _union(old.tables, new.tables):
-        before, after = old.tables.get(name), new.tables.get(name)
-        if before is None or after is None:
-            kind = "table_added" if before is None else "table_removed"
-            changes.append(SchemaChange(name, kind, None, SCHEMA_BUMPS[kind]))
-            continue
-        if before.primary_key != after.primary_key:
-            changes.append(SchemaChange(name, "key_changed", None, "major",
-                                        f"{_show_key(before.primary_key)} -> {_show_key(after.primary_key)}"))
-        old_fields, new_fields = before.specs, after.specs
-        changes += [SchemaChange(name, "column_removed", c, "major") for c in old_fields if c not in new_fields]
-        for column, spec in new_fields.items():
-            if column not in old_fields:
-                required = bool(spec.get("constraints", {}).get("required"))
-                changes.append(SchemaChange(name, "column_added", column, "major" if required else "minor",
-                                            "required" if required else "optional"))
-            elif _type(old_fields[column]) != _type(spec):
-                changes.append(SchemaChange(name, "column_retyped", column, "major",
-                                            f"{_type(old_fields[column])} -> {_type(spec)}"))
-    return changes
-
-
-def _type(spec: dict[str, Any]) -> str:
-    return spec.get("type", "string")  # the Table Schema default
 
 
 # Row changes -------------------------------------------------------------------------------------
@@ -404,11 +298,7 @@ def _show(value: str | None) -> str:
 
 
 def _code(text: str) -> str:
-    """TEXT as a Markdown code span on one line, whatever backticks it holds."""
-    text = text.replace("\n", " ")
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+    return markdown_code(text) or "` `"
 
 
 def _capped(lines: list[str], limit: int) -> list[str]:
@@ -427,7 +317,8 @@ def run(args: argparse.Namespace) -> int:
     The version check's messages follow the report on stdout, except with --format json, where they
     go to stderr so that stdout stays the JSON contract.
     """
-    result = diff(args.old, args.new)
+    old, new = sides(args)
+    result = diff(old, new)
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -439,7 +330,18 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print("\n".join([f"nkl-data: {verdict}", *messages]), file=sys.stderr)
     elif args.format == "markdown":
-        print("\n".join(["", f"#### {verdict.capitalize()}", "", *[f"- {m}" for m in messages]]))
+        print("\n".join(["", f"#### {verdict.capitalize()}", "", *[f"- {markdown_text(m)}" for m in messages]]))
     else:
         print("\n".join([verdict, *[f"  {m}" for m in messages]]))
     return EXIT_OK if ok else EXIT_CHECK_FAILED
+
+
+def sides(args: argparse.Namespace) -> tuple[str | Path | Revision, str | Path | Revision]:
+    """The two versions from the command line: both named explicitly (--rev, --path, in order), or both as OLD NEW."""
+    explicit, plain = args.sides or [], args.versions or []
+    if explicit and plain:
+        raise PackageError("give both versions with --rev/--path, or both as OLD NEW, not a mix")
+    given = explicit or plain
+    if len(given) != 2:
+        raise PackageError(f"diff compares two versions; {len(given)} given")
+    return given[0], given[1]

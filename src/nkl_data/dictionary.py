@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .escape import markdown_code, markdown_link, markdown_text
 from .package import Package, Table, find_root, open_package
 from .parse import parse
 
@@ -114,8 +115,7 @@ def _shorten(text: str) -> str:
 
 
 def _licence(licence: dict[str, Any]) -> str:
-    label = _text(licence.get("title") or licence.get("name") or "")
-    return f"[{label}]({licence['path']})" if licence.get("path") else label
+    return markdown_link(licence.get("title") or licence.get("name") or "", licence.get("path"))
 
 
 def _names(fields: str | list[str]) -> list[str]:
@@ -128,22 +128,13 @@ def _anchor(name: str) -> str:
 
 
 def _text(text: str) -> str:
-    """Plain schema text as one Markdown table cell: one line, pipes escaped, no HTML tags.
-
-    Only a "<" that could open a tag is escaped, so "count_low <= count_best" stays readable.
-    """
-    text = " ".join(str(text).splitlines()).strip()
-    return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text).replace("|", "\\|")
+    """Schema text as one Markdown table cell: one line, every markup character escaped."""
+    return markdown_text(" ".join(str(text).split()))
 
 
 def _code(text: str) -> str:
     """TEXT as a code span that fits in a table cell, whatever backticks or pipes it holds."""
-    if not text:
-        return ""
-    text = " ".join(text.splitlines())
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}".replace("|", "\\|")
+    return markdown_code(text, in_table=True)
 
 
 # Command line ------------------------------------------------------------------------------------

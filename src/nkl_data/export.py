@@ -23,6 +23,7 @@ import pyarrow as pa
 from .loading import load_all
 from .package import Package, PackageError, Table, open_package
 from .cast import loaded_type
+from .outdir import output, prepare
 
 FORMATS = ("parquet", "sqlite", "json")
 DATABASE = "nkl"  # OUTDIR/nkl.db; Datasette names the database after the file
@@ -37,8 +38,7 @@ def export(format: str, outdir: str | Path, source: str | Path | None = None) ->
         raise ValueError(f"unknown export format {format!r}; one of {', '.join(FORMATS)}")
     package = open_package(source)
     frames = load_all(source)
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    outdir = prepare(outdir)
     writer = {"parquet": to_parquet, "sqlite": to_sqlite, "json": to_json}[format]
     return writer(package, frames, outdir)
 
@@ -56,7 +56,7 @@ def to_parquet(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) 
     written = []
     for name, table in package.tables.items():
         arrow = pa.Table.from_pandas(frames[name][table.field_names], schema=arrow_schema(package, table), preserve_index=False)
-        path = outdir / f"{name}.parquet"
+        path = output(outdir, f"{name}.parquet")
         pq.write_table(arrow, path)
         written.append(path)
     return written
@@ -81,8 +81,8 @@ def to_sqlite(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -
     Tables are filled parents first with foreign keys on, so the export itself proves every reference
     resolves. The database is built beside its target and moved into place only when complete.
     """
-    database = outdir / f"{DATABASE}.db"
-    building = outdir / f".{DATABASE}.db.partial"
+    database = output(outdir, f"{DATABASE}.db")
+    building = output(outdir, f".{DATABASE}.db.partial")
     building.unlink(missing_ok=True)
     try:
         with closing(sqlite3.connect(building)) as connection:
@@ -97,7 +97,7 @@ def to_sqlite(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -
         os.replace(building, database)
     finally:
         building.unlink(missing_ok=True)
-    metadata = outdir / "metadata.json"
+    metadata = output(outdir, "metadata.json")
     _write_json(metadata, datasette_metadata(package))
     return [database, metadata]
 
@@ -179,13 +179,13 @@ def to_json(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -> 
     resources = []
     for resource in package.descriptor["resources"]:
         table = package.tables[resource["name"]]
-        path = outdir / f"{table.name}.json"
+        path = output(outdir, f"{table.name}.json")
         _write_json(path, [dict(zip(table.field_names, row)) for row in rows(frames[table.name], table)])
         written.append(path)
         kept = {k: v for k, v in resource.items() if k not in CSV_ONLY}
         resources.append({**kept, "path": path.name, "format": "json", "mediatype": "application/json",
                           "encoding": "utf-8", "schema": table.schema})
-    descriptor = outdir / "datapackage.json"
+    descriptor = output(outdir, "datapackage.json")
     _write_json(descriptor, {**package.descriptor, "resources": resources})
     return [*written, descriptor]
 

@@ -1,13 +1,21 @@
 """Cell hygiene and safety: what a schema cannot see but a contributor's spreadsheet can introduce.
 
 Text cells must not carry white space at their ends, control characters, non-NFC Unicode,
-invisible or direction-changing characters (which make a cell read differently from what it
-holds), or a leading character that a spreadsheet would run as a formula. A line feed is allowed
-only in fields the schema marks ``"multiline": true`` (summaries, descriptions, notes).
+invisible, blank-looking or direction-changing characters (which make a cell read differently from
+what it holds, or a required cell look empty), or a leading character that a spreadsheet would run
+as a formula. A line feed is allowed only in fields the schema marks ``"multiline": true``
+(summaries, descriptions, notes); Unicode's line and paragraph separators nowhere.
+
+A column skips this sweep only when its form is fixed: an integer or date type, an enum, or a
+closed pattern, one that admits nothing but printable ASCII letters, digits and punctuation that
+can never be a problem at either end of a cell (no space, no = + - @). ``\\S``, ``.``,
+``[\\s\\S]`` or ``[^,]`` fix nothing, so columns with such patterns are swept.
 """
 
 from __future__ import annotations
 
+import re
+import string
 import unicodedata
 
 import numpy as np
@@ -20,21 +28,34 @@ from .parse import STRING, ParsedTable
 # Patterns in RE2 syntax, for Arrow's regex kernels.
 # C0 controls and DEL, except the line feed (judged by "multiline"), and C1 controls.
 CONTROL = r"[\x00-\x09\x0b-\x1f\x{7f}-\x{9f}]"
-# zero-width characters, bidirectional marks, embeddings, overrides and isolates, word joiners, BOM
-INVISIBLE = r"[\x{ad}\x{180e}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
+# Every format character is refused: no column needs one today. To allow one deliberately (a
+# zero-width joiner for a script that needs it), list the Cf ranges here without it and say why.
+# Besides every format character (Unicode category Cf: zero-width spaces and joiners, bidirectional
+# marks, embeddings, overrides and isolates, word joiners, tag characters, the BOM, ...): the line
+# and paragraph separators, variation selectors, and letters and symbols that render as blank
+# space (Hangul fillers, the Braille blank, the combining grapheme joiner, Khmer inherent vowels,
+# Mongolian free variation selectors).
+INVISIBLE_RANGES = ((0x2028, 0x2029), (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+                    (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0000, 0xE007F),
+                    (0xE0100, 0xE01EF))
+INVISIBLE = "[\\p{Cf}" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in INVISIBLE_RANGES) + "]"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
 FORMULA = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
 # exactly the characters Arrow's utf8_trim_whitespace removes
 WHITESPACE = r"[\s\pZ\x{85}\x{0b}\x{1c}-\x{1f}]"
 AT_THE_ENDS = f"^{WHITESPACE}|{WHITESPACE}$"
+# what a closed pattern may admit: printable ASCII that is harmless anywhere in a cell
+CLOSED = frozenset(string.ascii_letters + string.digits + "!\"#$%&'()*,./:;<>?[\\]^_`{|}~")
+QUANTIFIER = re.compile(r"\{[0-9]+(,[0-9]*)?\}")
 
 
 def free_columns(parsed: ParsedTable) -> list[str]:
     """The columns that need hygiene checks whatever the schema checks find.
 
-    A column whose schema fixes its form (an enum, an integer or date type, a closed pattern)
-    cannot carry a hidden character unnoticed: the schema check rejects the cell. Such a column
-    needs checking here only when it failed a schema check, for the more helpful message.
+    A column whose schema fixes its form (an enum, an integer or date type, a closed pattern; see
+    ``closed_pattern``) cannot carry a hidden character unnoticed: the schema check rejects the
+    cell. Such a column needs checking here only when it failed a schema check, for the more
+    helpful message.
     """
     specs = parsed.table.specs
     return [c for c in parsed.columns if c in specs and not _form_is_fixed(specs[c])]
@@ -44,7 +65,7 @@ MESSAGES = {
     "whitespace": "leading or trailing white space",
     "unicode-nfc": "text is not in Unicode NFC form",
     "control-character": "contains a control character (tab, carriage return, ...)",
-    "invisible-character": "contains an invisible or direction-changing character",
+    "invisible-character": "contains an invisible, blank-looking or direction-changing character, or a line or paragraph separator",
     "line-break": "a line break is only allowed in summaries, descriptions and notes",
     "formula": "starts with a character a spreadsheet would run as a formula (= + - @)",
 }
@@ -120,15 +141,89 @@ def _printable_ascii_ends(cells: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarra
 
 
 def _form_is_fixed(spec: dict) -> bool:
-    """An enum, an integer or date type, or a pattern built only of listed characters (no "."
-    and no negated class such as the URL pattern's [^\\s], which lets invisible characters in)."""
+    """An integer or date type, an enum, or a closed pattern: every cell that passes the schema
+    is then free of what this module looks for."""
     constraints = spec.get("constraints", {})
     pattern = constraints.get("pattern")
-    closed_pattern = pattern is not None and "[^" not in pattern and "." not in pattern.replace("\\.", "")
-    return spec.get("type", "string") != "string" or "enum" in constraints or closed_pattern
+    return spec.get("type", "string") in ("integer", "date") or "enum" in constraints or (
+        isinstance(pattern, str) and closed_pattern(pattern))
+
+
+def closed_pattern(pattern: str) -> bool:
+    """Whether PATTERN admits only characters of CLOSED: literals, classes of them ([A-Z0-9_]),
+    groups, alternatives, anchors and quantifiers. Anything else (., \\S, \\w, \\d, which also
+    matches non-ASCII digits in Python, a negated class, a lookaround) may let any character in.
+
+    >>> closed_pattern("[A-Z]{3}"), closed_pattern("S/AC\\\\.49/[0-9]{4}/[0-9]+"), closed_pattern(r"[\\s\\S]+")
+    (True, True, False)
+    """
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if pattern[i + 1: i + 2] not in CLOSED or pattern[i + 1: i + 2].isalnum():  # \. is a dot; \d, \S are classes
+                return False
+            i += 2
+        elif c == "[":
+            end = _class_end(pattern, i)
+            if end is None:
+                return False
+            i = end
+        elif c == "(":
+            if pattern.startswith("(?", i) and not pattern.startswith("(?:", i):
+                return False  # lookarounds, named groups, flags
+            i += 3 if pattern.startswith("(?:", i) else 1
+        elif c == "{":
+            quantifier = QUANTIFIER.match(pattern, i)
+            if quantifier is None:
+                return False
+            i = quantifier.end()
+        elif c in ")|*+?^$":
+            i += 1
+        elif c in CLOSED and c != ".":
+            i += 1
+        else:
+            return False
+    return True
+
+
+def _class_end(pattern: str, start: int) -> int | None:
+    """The index after the character class opening at START when all its members are in CLOSED;
+    None for a negated class, a shorthand inside it, or a member outside CLOSED."""
+    i = start + 1
+    if pattern[i: i + 1] == "^":
+        return None
+    members: list[str] = []
+    while i < len(pattern) and (pattern[i] != "]" or not members):
+        c = pattern[i]
+        if c == "\\":
+            escaped = pattern[i + 1: i + 2]
+            if not escaped or escaped.isalnum():
+                return None
+            members.append(escaped)
+            i += 2
+        elif c == "-" and members and pattern[i + 1: i + 2] not in ("", "]"):
+            low, high = members.pop(), pattern[i + 1]
+            if high in "[\\" or ord(low) > ord(high):
+                return None
+            members.extend(chr(code) for code in range(ord(low), ord(high) + 1))
+            i += 2
+        elif c == "[":
+            return None  # [[:alpha:]] and nested classes
+        else:
+            members.append(c)
+            i += 1
+    if i >= len(pattern) or not set(members) <= CLOSED:
+        return None
+    return i + 1
 
 
 def _show(value: str) -> str:
     """The offending value with invisible characters made visible, shortened if huge."""
-    shown = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") and c != "\n" else c for c in value)
+    shown = "".join(f"<U+{ord(c):04X}>" if c != "\n" and (unicodedata.category(c) == "Cc" or is_invisible(c)) else c for c in value)
     return shown if len(shown) <= 200 else shown[:200] + f"... ({len(value)} characters)"
+
+
+def is_invisible(c: str) -> bool:
+    """Whether the character C is one INVISIBLE matches, in Python's own terms."""
+    return unicodedata.category(c) == "Cf" or any(first <= ord(c) <= last for first, last in INVISIBLE_RANGES)

@@ -1,8 +1,10 @@
 """Find a data package and describe its tables.
 
 This module only reads ``datapackage.json`` and the schema files it names; it never reads CSV rows.
-A descriptor may come from an untrusted pull request, so every path it names must stay inside the
-package folder: URLs, absolute paths, ``..`` and symlinks that lead out are refused.
+A descriptor may come from an untrusted pull request, so it is checked as data (``descriptor``) and
+every file it names must be a plain file inside the package folder: URLs, absolute paths, ``..``
+and symbolic links are refused. A symlinked descriptor or CSV would let every command check a
+decoy while the files users download go unchecked.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .descriptor import cross_problems, descriptor_problems, schema_problems
+
 DESCRIPTOR = "datapackage.json"
+MAX_JSON_BYTES = 1 << 20  # a descriptor or schema larger than this is not a hand-kept file
+MAX_JSON_DEPTH = 32  # nesting deeper than this is no schema's
 
 
 class PackageError(Exception):
@@ -114,8 +120,10 @@ def find_root(source: str | Path | None = None) -> Path:
     if source is None:
         return bundled_root()
     path = Path(source)
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         path = path / DESCRIPTOR
+    if path.name == DESCRIPTOR and path.is_symlink():
+        raise PackageError(f"{path}: a symbolic link; the descriptor must be a plain file in the package folder")
     if not path.exists():
         raise PackageError(f"{source}: no such file or folder")
     if path.name != DESCRIPTOR or not path.is_file():
@@ -129,42 +137,94 @@ def here_or_bundled() -> str | None:
 
 
 def open_package(source: str | Path | None = None) -> Package:
+    """The package at SOURCE, its descriptor and schemas checked; PackageError says everything wrong."""
     root = find_root(source)
-    descriptor = _read_json(root / DESCRIPTOR, root)
-    resources_ = descriptor.get("resources")
-    if not isinstance(resources_, list) or not resources_:
-        raise PackageError(f"{root / DESCRIPTOR}: 'resources' must be a non-empty list")
-    tables: dict[str, Table] = {}
-    for index, resource in enumerate(resources_):
-        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            raise PackageError(f"{root / DESCRIPTOR}: resource {index} has no name")
-        name = resource["name"]
-        schema = resource.get("schema")
-        if isinstance(schema, str):
-            schema = _read_json(inside(root, schema, f"resource {name!r} schema"), root)
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            raise PackageError(f"{root / DESCRIPTOR}: resource {name!r} has no table schema with fields")
-        path = resource.get("path")
-        if not isinstance(path, str):
-            raise PackageError(f"{root / DESCRIPTOR}: resource {name!r} needs one 'path' to a CSV file")
-        tables[name] = Table(name, inside(root, path, f"resource {name!r} path"), schema)
-    return Package(root, descriptor, tables)
+    return read_package(root, root)
+
+
+def read_package(rules: Path, files: Path) -> Package:
+    """The package whose descriptor and schemas are in the folder RULES and whose CSV files are in FILES.
+
+    Usually both are the package folder. ``validate --base`` reads the rules from a git revision
+    and the files from the work tree.
+    """
+    where = rules / DESCRIPTOR
+    descriptor = read_json(where, rules)
+    _refuse({where: descriptor_problems(descriptor)})  # the schemas cannot be found without it
+    schemas: dict[str, dict[str, Any]] = {}
+    files_of: dict[str, Path] = {}
+    found: dict[Path, list[str]] = {}
+    for resource in descriptor["resources"]:
+        path = inside(rules, resource["schema"], f"resource {resource['name']!r} schema")
+        schema = read_json(path, rules)
+        found[path] = schema_problems(schema)
+        schemas[resource["name"]], files_of[resource["name"]] = schema, path
+    _refuse(found)
+    for table, problem in cross_problems(schemas):
+        found[files_of[table]].append(problem)
+    _refuse(found)
+    tables = {resource["name"]: Table(resource["name"], inside(files, resource["path"], f"resource {resource['name']!r} path"),
+                                      schemas[resource["name"]])
+              for resource in descriptor["resources"]}
+    return Package(files, descriptor, tables)
 
 
 def inside(root: Path, relative: str, what: str) -> Path:
-    """Resolve a descriptor path, refusing anything that leaves ROOT or names the network."""
-    if "://" in relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute():
+    """ROOT/RELATIVE, refusing anything that leaves ROOT, names the network or passes a symbolic link.
+
+    The file itself need not exist (a missing CSV is reported by validation).
+    """
+    if "://" in relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute() or "\\" in relative:
         raise PackageError(f"{root / DESCRIPTOR}: {what} {relative!r} must be a relative path inside the package")
-    resolved = (root / relative).resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    parts = Path(relative).parts
+    if ".." in parts:
         raise PackageError(f"{root / DESCRIPTOR}: {what} {relative!r} leads outside the package folder")
-    return resolved
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise PackageError(f"{root / DESCRIPTOR}: {what} {relative!r}: {current} is a symbolic link; "
+                               "the package's files must be plain files inside its folder")
+    return root.resolve() / relative
 
 
-def _read_json(path: Path, root: Path) -> Any:
+def read_json(path: Path, root: Path) -> Any:
+    """The JSON value of PATH, a plain file of at most MAX_JSON_BYTES nested at most MAX_JSON_DEPTH deep."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        if path.is_symlink():
+            raise PackageError(f"{path}: a symbolic link; the package's files must be plain files inside its folder")
+        if path.is_dir():
+            raise PackageError(f"{path}: a folder, not a JSON file")
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise PackageError(f"{path}: larger than {MAX_JSON_BYTES >> 20} MiB; not a descriptor or schema")
+        value = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PackageError(f"{path}: no such file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PackageError(f"{path}: not valid UTF-8 JSON ({error})") from None
+    except RecursionError:
+        raise PackageError(f"{path}: nested too deeply") from None
+    except OSError as error:
+        raise PackageError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise PackageError(f"{path}: nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+def _refuse(found: dict[Path, list[str]]) -> None:
+    """Raise one PackageError listing every problem of every file, if there are any."""
+    blocks = [f"{path}: not a usable data package:\n" + "\n".join(f"  - {p}" for p in problems)
+              for path, problems in found.items() if problems]
+    if blocks:
+        raise PackageError("\n".join(blocks))
+
+
+def _depth(value: Any) -> int:
+    """How deeply VALUE nests lists and objects, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest

@@ -85,7 +85,7 @@ def describe(spec: dict[str, Any], check: str) -> str:
     kind = spec.get("type", "string")
     messages = {
         "required": "a value is required",
-        "type": f"not a valid {kind}" + (" (YYYY-MM-DD, a real calendar date)" if kind == "date" else ""),
+        "type": f"not a valid {kind}" + (" (YYYY-MM-DD, a real calendar date from year 1 to 9999)" if kind == "date" else ""),
         "enum": "must be one of: " + ", ".join(map(str, constraints.get("enum", []))),
         "pattern": f"does not match the pattern {constraints.get('pattern')!r}",
         "min-length": f"shorter than {constraints.get('minLength')} characters",

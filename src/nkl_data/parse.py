@@ -65,7 +65,17 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
         data = _contents(table.path)
     except FileNotFoundError:
         raise CsvError([problem(None, "missing-file", "the table's file does not exist")]) from None
+    except IsADirectoryError:
+        raise CsvError([problem(None, "missing-file", "the table's path is a folder, not a CSV file")]) from None
+    except OSError as error:
+        raise CsvError([problem(None, "missing-file", f"the table's file cannot be read ({error.strerror or error})")]) from None
     layout = layout_problems(data, problem)
+    lone = lone_carriage_returns(data)
+    if len(lone):
+        # Arrow and the csv module would each split such a file into different records: stop here
+        raise CsvError([*layout, problem(count_newlines(data[: lone[0]]) + 1, "line-ending",
+                                         f"a carriage return (CR) alone ends a line, outside quotes ({len(lone)} "
+                                         f"time{'s' * (len(lone) != 1)}, first here); lines must end with LF")])
     start = len(BOM) if data[: len(BOM)] == BOM else 0
     if BLANK.fullmatch(data, start):
         raise CsvError([*layout, problem(1, "header", "the file is empty; it needs at least the header row")])
@@ -145,6 +155,21 @@ def layout_problems(data: Contents, problem) -> list[Problem]:
     if len(data) and data[-1:] != b"\n":
         found.append(problem(count_newlines(data) + 1, "final-newline", "the last line does not end with a newline"))
     return found
+
+
+def lone_carriage_returns(data: Contents) -> np.ndarray:
+    """Offsets of each CR that is neither part of a CRLF nor inside a quoted value: a line ending
+    only old Macs and broken exports write. A CR inside quotes is a character of a cell, which the
+    hygiene checks report."""
+    if data.find(b"\r") < 0:  # the usual case: one fast search
+        return np.empty(0, np.int64)
+    view = np.frombuffer(data, dtype=np.uint8)
+    returns = np.flatnonzero(view == 13)
+    following = np.append(view, 0)[returns + 1]
+    returns = returns[following != 10]
+    quotes = np.flatnonzero(view == 34)
+    outside = np.searchsorted(quotes, returns) % 2 == 0  # an even number of quotes before it
+    return returns[outside]
 
 
 def count_newlines(data: Contents | bytes) -> int:

@@ -11,12 +11,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from .escape import github_message, github_property, one_line
+
 # One line a rule on how to fix it, shown by the text report.
 HINTS: dict[str, str] = {
     "header": "make the header row exactly the schema's column names, in the schema's order",
     "encoding": "save the file as UTF-8 without a byte order mark",
     "malformed-csv": "every record needs one field per column; close every quote you open",
     "missing-file": "restore the file or remove its resource from datapackage.json",
+    "unnamed-file": "a table needs a resource in datapackage.json and a schema in schemas/; otherwise delete the file",
     "required": "fill in the cell; only optional columns may be empty",
     "type": "write integers as digits and dates as YYYY-MM-DD (a real calendar date)",
     "enum": "use one of the values the schema lists",
@@ -66,10 +69,11 @@ class Problem:
         return (self.file, self.line or 0, self.column or "", self.check, self.message)
 
     def __str__(self) -> str:
+        """One line, whatever the message quotes from the data, so a log shows exactly one problem per line."""
         place = f"{self.file or self.table}:{self.line}" if self.line else f"{self.file or self.table}"
         column = f" column {self.column}:" if self.column else ""
         value = "" if self.value is None else f" (value: {self.value!r})"
-        return f"{place}:{column} {self.message}{value} [{self.check}]"
+        return one_line(f"{place}:{column} {self.message}{value} [{self.check}]")
 
     def to_json(self) -> dict:
         record = asdict(self)
@@ -114,7 +118,8 @@ def as_json(problems: list[Problem]) -> str:
 def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
     """GitHub Actions workflow commands, so problems show as annotations on the pull request.
 
-    COLUMNS maps each table to its column names, to turn a column name into a column number.
+    COLUMNS maps each table to its column names, to turn a column name into a column number. Each
+    annotation is one line whatever the data holds: no value can end it and start a command of its own.
     """
     lines = []
     for problem in sort(problems):
@@ -130,11 +135,6 @@ def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
             text += f" (value: {problem.value!r})"
         if problem.check in HINTS:
             text += f". Hint: {HINTS[problem.check]}"
-        head = ",".join(f"{key}={_escape(value, property=True)}" for key, value in props.items())
-        lines.append(f"::error {head}::{_escape(text)}")
+        head = ",".join(f"{key}={github_property(value)}" for key, value in props.items())
+        lines.append(f"::error {head}::{github_message(text)}")
     return "\n".join(lines)
-
-
-def _escape(text: str, property: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if property else text

@@ -9,6 +9,7 @@ pandera checks and the rules.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from . import hygiene
 from .cast import Cells, cast_columns
-from .package import Package, Table, open_package
+from .package import DESCRIPTOR, Package, Table, open_package
 from .parse import CsvError, header_problem, parse
 from .problems import Problem
+
+DATASETS = "datasets"  # where the descriptor's tables live (descriptor.RESOURCE_PATH)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,10 +41,13 @@ class Report:
         return not self.problems
 
 
-def validate(source: str | Path | None = None) -> Report:
-    """Validate the package at SOURCE (a folder or its datapackage.json; default: the bundled copy)."""
-    package = open_package(source)
-    files = {name: _display(table.path) for name, table in package.tables.items()}
+def validate(source: str | Path | Package | None = None, *, paths_from_root: bool = False) -> Report:
+    """Validate the package at SOURCE (a folder or its datapackage.json, an opened Package; default:
+    the bundled copy). Problems name files relative to the current folder, or with PATHS_FROM_ROOT
+    relative to the package folder (as a repository shows them)."""
+    package = source if isinstance(source, Package) else open_package(source)
+    show = (lambda path: path.relative_to(package.root.resolve()).as_posix()) if paths_from_root else _display
+    files = {name: show(table.path) for name, table in package.tables.items()}
     smallest_first = [table.name for table in sorted(package.tables.values(), key=_size)]
     checked: dict[str, tuple[RawTable, pd.DataFrame, list[Problem]]] = {}
     found: dict[str, list[Problem]] = {}
@@ -74,8 +80,25 @@ def validate(source: str | Path | None = None) -> Report:
     loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
     problems = [problem for name in package.tables for problem in found[name]]
     problems.extend(rules.run(loaded))
+    problems.extend(unnamed_files(package, show))
     return Report(package, problems, {name: len(item.raw.frame) for name, item in loaded.items()},
                   {name: item.typed for name, item in loaded.items()})
+
+
+def unnamed_files(package: Package, show: Callable[[Path], str] | None = None) -> list[Problem]:
+    """A CSV file under datasets/ that no resource names: it would be published unchecked.
+
+    Folders are searched without following links; SHOW turns a path into its displayed form.
+    """
+    named = {table.path for table in package.tables.values()}
+    found = []
+    for folder, _, names in os.walk(package.root / DATASETS, followlinks=False):
+        for name in sorted(names):
+            path = package.root.resolve() / (Path(folder) / name).relative_to(package.root)
+            if name.lower().endswith(".csv") and path not in named:
+                found.append(Problem("", None, None, "unnamed-file", f"no table of {DESCRIPTOR} has this file; "
+                                     "add a resource and a schema for it, or remove it", None, (show or _display)(path)))
+    return sorted(found, key=lambda p: p.file)
 
 
 def _cast(parsed: Future) -> dict[str, Cells]:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..escape import safe_href
+
 WIDTH = 960
 LEFT, RIGHT = 200, 24  # room for lane labels and the last date label
 PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7f7f7f", "#000000"]  # Okabe-Ito
@@ -47,8 +49,10 @@ def esc(text: object) -> str:
 
 
 def linked(inner: str, label: str, href: str | None) -> str:
-    """A mark group with its tooltip, inside a link to its source when there is one."""
+    """A mark group with its tooltip, inside a link to its source when there is one (an http(s)
+    or relative address: any other is dropped, see ``escape.safe_href``)."""
     body = f"<title>{esc(label)}</title>{inner}"
+    href = safe_href(href)
     if href is None:
         return f'<g class="point">{body}</g>'
     return f'<a class="point" href="{esc(href)}" rel="noreferrer">{body}</a>'

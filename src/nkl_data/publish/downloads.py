@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..outdir import output, subfolder
 from ..package import DESCRIPTOR, Package
 from ..release import package_files, write_zip
 from .charts import esc
@@ -30,14 +31,15 @@ class Download:
 
 def write(package: Package, outdir: Path) -> list[Download]:
     """Copy the package's files and write its zip under OUTDIR/data/; list them, the zip first."""
-    folder = outdir / FOLDER
+    folder = subfolder(outdir, FOLDER)
     files = []
-    for source in package_files(package):
-        relative = source.relative_to(package.root)
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        files.append(relative)
+    for name, source in package_files(package).items():
+        *parents, filename = name.split("/")
+        target_folder = folder
+        for part in parents:
+            target_folder = subfolder(target_folder, part)
+        shutil.copyfile(source, output(target_folder, filename))
+        files.append(Path(name))
     archive = write_zip(package, folder)
     found = [Download(f"{FOLDER}/{archive.name}", archive.stat().st_size, "the data package")]
     found += [Download(f"{FOLDER}/{r.as_posix()}", (folder / r).stat().st_size, kind(r)) for r in sorted(files)]

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..loading import load_all
+from ..outdir import output, prepare, subfolder
 from ..package import Package, open_package
 from . import country, downloads, front
 from .charts import esc
@@ -25,16 +26,16 @@ from .mentions import mentions, page_name
 def build(outdir: str | Path, source: str | Path | None = None) -> Path:
     """Write the site for SOURCE (a package folder or its descriptor; default: bundled); return index.html."""
     package = open_package(source)
-    frames = load_all(source)
-    out = Path(outdir)
-    (out / "country").mkdir(parents=True, exist_ok=True)
+    frames = load_all(source)  # an unusable or invalid package is refused before anything is written
+    out = prepare(outdir)
+    countries = subfolder(out, "country")
     files = downloads.write(package, out)
     mentioned = mentions(package, frames)
     pages = {iso3 for iso3 in mentioned if page_name(iso3)}
     for iso3 in sorted(pages):
         body = country.page(package, frames, iso3, mentioned[iso3], pages, files)
-        write(out / "country" / str(page_name(iso3)), document(package, body.title, body.html))
-    target = out / "index.html"
+        write(output(countries, str(page_name(iso3))), document(package, body.title, body.html))
+    target = output(out, "index.html")
     body = front.page(package, frames, mentioned, pages, files)
     write(target, document(package, body.title, body.html))
     return target

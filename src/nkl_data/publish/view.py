@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..package import Package, Table
+from ..escape import safe_href
 from .charts import esc
 from .mentions import COUNTRIES, page_name
 
@@ -134,7 +135,10 @@ def count(value: Any) -> int | None:
 
 
 def link(text: Any, href: str | None, title: Any = None) -> str:
+    """TEXT as a link to HREF when HREF is an http(s) or relative address (``escape.safe_href``),
+    else as plain text: no value from the descriptor or the data can become a javascript: link."""
     hint = f' title="{esc(title)}"' if title else ""
+    href = safe_href(href)
     if not href:
         return f"<span{hint}>{esc(text)}</span>" if hint else esc(text)
     external = ' rel="noreferrer"' if href.lower().startswith(("http://", "https://")) else ""
