@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make validate   validate the repository's data package and print a summary
-#   make test       run the whole test suite (with npm present, it first installs axe-core, the
-#                   accessibility checker the browser tests load, from tests/browser/package-lock.json)
+#   make test       lint and type-check the code (make lint), then run the whole test suite (with npm
+#                   present, it first installs axe-core, the accessibility checker the browser tests
+#                   load, from tests/browser/package-lock.json)
 # and, after changing rows or schemas (the pre-commit hooks run these too):
 #   make fmt        rewrite datasets/*.csv in canonical form
 #   make docs       regenerate docs/coverage.md and docs/data-dictionary.md, which tests and pull requests check
@@ -12,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH := .venv-bench
 
-.PHONY: validate test fmt docs bench clean world-shapes
+.PHONY: validate test lint fmt docs bench clean world-shapes
 
 $(BIN)/nkl-data: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,13 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-test: $(BIN)/nkl-data $(if $(NPM),$(AXE))
+test: lint $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest
+
+lint: $(BIN)/nkl-data
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy
 
 fmt: $(BIN)/nkl-data
 	$(BIN)/nkl-data fmt .
