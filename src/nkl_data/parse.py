@@ -188,10 +188,18 @@ def record_lines(data: Contents, cells: pa.Table) -> tuple[np.ndarray, list[int]
 
 
 def _line_breaks_per_record(cells: pa.Table) -> np.ndarray:
+    """The line feeds in each record's values, found in the cells' bytes (a scan of the bytes
+    costs a fraction of a string kernel's pass over a million cells)."""
     total = np.zeros(cells.num_rows, dtype=np.int64)
     for column in cells.columns:
-        if pc.any(pc.match_substring(column, "\n")).as_py():
-            total += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False)
+        first = 0  # the row of the chunk's first cell
+        for chunk in column.chunks:
+            _, offsets_buffer, data_buffer = chunk.buffers()  # large strings: 64-bit offsets
+            if data_buffer is not None and len(chunk):
+                offsets = np.frombuffer(offsets_buffer, np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
+                feeds = np.flatnonzero(np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]] == 10) + offsets[0]
+                np.add.at(total, first + np.searchsorted(offsets, feeds, side="right") - 1, 1)
+            first += len(chunk)
     return total
 
 
