@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from support import REPO, checks
+from nkl_data.problems import sort
 from nkl_data.validate import validate
 
 
@@ -193,3 +194,22 @@ def test_a_month_precise_source_covers_its_whole_month(package):
     assert not [p for p in package.problems() if p.check == "source-date"]
     package.add("worker_movements", movement_id="2020-01-01-next-month", date="2020-01-01", source_id=cited)
     assert [p.value for p in package.problems() if p.check == "source-date"] == ["2020-01-01"]
+
+
+def test_a_listing_is_the_start_of_all_problems_in_order(package):
+    """Checks count every problem but build only those a report lists: the first ones, in order."""
+    rows = package.rows("worker_movements")
+    for row in rows[::2]:
+        row.update(movement_type="flight", location=row["location"] + " ", quantity_text="3 to 7", count_low="7", count_best="3", count_high="")
+    package.write("worker_movements", rows)
+    report = validate(package.root)
+    everything = sort(report.problems)
+    assert report.error_count == len(everything) >= 3 * len(rows[::2])
+    for limit in (1, 7, 50, None):
+        listing = report.listing(limit)
+        assert listing.listed == everything[:limit]
+        assert listing.total == len(everything)
+        assert listing.truncated == (limit is not None and limit < len(everything))
+    counts = report.listing(1).counts
+    assert {key[2:]: number for key, number in counts.items()} == {
+        ("movement_type", "enum"): len(rows[::2]), ("location", "whitespace"): len(rows[::2]), ("count_best", "count-order"): len(rows[::2])}

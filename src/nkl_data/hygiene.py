@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .problems import Problem
+from .problems import Flagged, flag
 from .parse import STRING, ParsedTable
 
 # Patterns in RE2 syntax, for Arrow's regex kernels.
@@ -57,8 +57,8 @@ MESSAGES = {
 }
 
 
-def cell_problems(parsed: ParsedTable, file: str, columns: list[str] | None = None) -> list[Problem]:
-    """Hygiene problems in PARSED's cells (in COLUMNS only, when given)."""
+def cell_problems(parsed: ParsedTable, file: str, columns: list[str] | None = None) -> list[Flagged]:
+    """Hygiene problems in PARSED's cells (in COLUMNS only, when given), each check's rows flagged at once."""
     problems = []
     specs = parsed.table.specs
     for column in parsed.columns if columns is None else columns:
@@ -80,8 +80,8 @@ def cell_problems(parsed: ParsedTable, file: str, columns: list[str] | None = No
         else:
             found = _matched(cells, formula, bool(spec.get("multiline")))
         for check, bad in found:
-            for index in np.flatnonzero(bad):
-                problems.append(Problem(parsed.table.name, int(parsed.lines[index]), column, check, MESSAGES[check], _show(cells[index].as_py()), file))
+            problems.append(flag(parsed.table.name, file, column, check, np.flatnonzero(bad), parsed.lines, MESSAGES[check],
+                                 lambda row, cells=cells: _show(cells[row].as_py())))
     return problems
 
 

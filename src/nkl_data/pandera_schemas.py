@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 from .cast import loaded_type
 from .package import Table
 from .parse import header_problem
-from .problems import Problem
+from .problems import Found, Problem, flag
 from .read import RawTable, arrow, convert
 
 # pandera's names for its built-in checks, and ours.
@@ -53,30 +54,38 @@ def build(table: Table, typed: pd.DataFrame | None = None, key_is_unique: bool =
     )
 
 
-def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> list[Problem]:
-    """Run the schema derived from the table's Frictionless schema on RAW's text, lazily."""
+def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> list[Found]:
+    """Run the schema derived from the table's Frictionless schema on RAW's text, lazily.
+
+    The failing cells of each column and check come back as one ``Flagged``, its message worded once.
+    """
     table = raw.table
+    found: list[Found] = []
     try:
         build(table, typed, key_is_unique=strictly_increasing(raw.frame, table.primary_key)).validate(raw.frame, lazy=True)
-        return []
+        return found
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-    found = []
-    for case in cases.itertuples(index=False):
-        check = BUILTIN_CHECKS.get(case.check, case.check)
-        if check == "header":
-            found.append(header_problem(table, raw.header, file))
-            continue
-        index = None if _is_missing(case.index) else int(case.index)
-        line = None if index is None else int(raw.lines[index])
-        value = None if _is_missing(case.failure_case) else str(case.failure_case)
-        column = case.column
-        if check == "primary-key":
-            message = f"duplicate primary key ({', '.join(table.primary_key)}): another row above has the same key"
-        else:
-            message = describe(table.field(column), check)
-        found.append(Problem(table.name, line, column, check, message, value, file))
-    return list(dict.fromkeys(found))
+    checks = cases["check"].map(lambda name: BUILTIN_CHECKS.get(name, name))
+    if (checks == "header").any():
+        found.append(header_problem(table, raw.header, file))
+    cases = cases.assign(check=checks)[(checks != "header").to_numpy()]
+    placed = cases["index"].notna().to_numpy()
+    for case in cases[~placed].itertuples(index=False):  # a failure of a whole column, if any
+        found.append(Problem(table.name, None, case.column, case.check, describe(table.field(case.column), case.check),
+                             None if _is_missing(case.failure_case) else str(case.failure_case), file))
+    for (column, check), group in cases[placed].groupby(["column", "check"], sort=False):
+        group = group.drop_duplicates("index").sort_values("index")
+        rows, values = group["index"].to_numpy(dtype=np.int64), group["failure_case"].to_numpy()
+        message = (f"duplicate primary key ({', '.join(table.primary_key)}): another row above has the same key"
+                   if check == "primary-key" else describe(table.field(column), check))
+        found.append(flag(table.name, file, column, check, rows, raw.lines, message,
+                          lambda row, rows=rows, values=values: _shown(values[np.searchsorted(rows, row)])))
+    return found
+
+
+def _shown(value) -> str | None:
+    return None if _is_missing(value) else value
 
 
 def describe(spec: dict[str, Any], check: str) -> str:

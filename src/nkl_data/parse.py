@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .package import Table
-from .problems import Problem
+from .problems import Found, Problem, count, expand, flag
 
 BOM = b"\xef\xbb\xbf"
 STRING = pa.large_string()  # every cell's Arrow type: 64-bit offsets, the layout pandas keeps, so no cast later
@@ -41,7 +41,7 @@ class ParsedTable:
     cells: pa.Table  # one string column per header name; repeated names are made distinct
     lines: np.ndarray
     header: list[str]
-    problems: list[Problem]  # layout problems that did not stop parsing (BOM, CRLF, blank lines, ...)
+    problems: list[Found]  # layout problems that did not stop parsing (BOM, CRLF, blank lines, ...)
 
     @property
     def columns(self) -> list[str]:
@@ -51,8 +51,10 @@ class ParsedTable:
 class CsvError(Exception):
     """The file cannot be parsed into records; carries the problems found."""
 
-    def __init__(self, problems: list[Problem], header: list[str] | None = None):
-        super().__init__("; ".join(map(str, problems)))
+    def __init__(self, problems: list[Found], header: list[str] | None = None):
+        shown = expand(problems, 3)[:3]
+        more = count(problems) - len(shown)
+        super().__init__("; ".join(map(str, shown)) + (f"; and {more:,} more" if more > 0 else ""))
         self.problems = problems
         self.header = header
 
@@ -84,7 +86,8 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
         raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
     cells = cells.rename_columns(_unique_names(header))
     lines, blank = record_lines(data, cells)
-    layout += [problem(line, "blank-line", "blank line") for line in blank]
+    if blank:
+        layout.append(flag(table.name, file, None, "blank-line", range(len(blank)), np.asarray(blank), "blank line"))
     return ParsedTable(table, cells, lines, header, layout)
 
 
@@ -241,12 +244,13 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _locate_csv_errors(table: Table, data: Contents, file: str, arrow_message: str) -> list[Problem]:
+def _locate_csv_errors(table: Table, data: Contents, file: str, arrow_message: str) -> list[Found]:
     """Re-read with the csv module to name the line of each malformed record."""
-    problems = []
+    problems: list[Found] = []
     reader = csv.reader(physical_lines(str(data, "utf-8")), strict=True)
     width = None
     previous = 0
+    starts, widths = [], []  # of the records whose width is not the header's: a shifted column shifts every row
     try:
         for record in reader:
             start = previous + 1
@@ -254,10 +258,13 @@ def _locate_csv_errors(table: Table, data: Contents, file: str, arrow_message: s
             if width is None:
                 width = len(record)
             elif len(record) != width:
-                problems.append(Problem(table.name, start, None, "malformed-csv",
-                                        f"the record has {len(record)} fields; the header has {width}", None, file))
+                starts.append(start)
+                widths.append(len(record))
     except csv.Error as error:
         problems.append(Problem(table.name, previous + 1, None, "malformed-csv", f"the file is not valid CSV: {error}", None, file))
+    if starts:
+        problems.insert(0, flag(table.name, file, None, "malformed-csv", range(len(starts)), np.asarray(starts),
+                                lambda k: f"the record has {widths[k]} fields; the header has {width}"))
     if not problems:
         problems.append(Problem(table.name, None, None, "malformed-csv", f"the file is not valid CSV: {arrow_message}", None, file))
     return problems

@@ -1,15 +1,20 @@
 """One record per problem found in a package, and the ways of printing a list of them.
 
-Every check in the package returns ``Problem`` records; none prints or raises. The record names the
-table, the physical line of the CSV file on which the offending record starts (header = line 1;
-``None`` where no line applies), the column, the rule (``check``) and the offending value.
+Every check in the package returns ``Problem`` records, or ``Flagged`` rows that become records
+when they are listed; none prints or raises. The record names the table, the physical line of the
+CSV file on which the offending record starts (header = line 1; ``None`` where no line applies),
+the column, the rule (``check``) and the offending value.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Union
+
+import numpy as np
 
 # One line a rule on how to fix it, shown by the text report.
 HINTS: dict[str, str] = {
@@ -75,6 +80,89 @@ class Problem:
         record = asdict(self)
         record.pop("file")
         return record
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """The rows one check flags in one column of a table: counted at once, each built into a
+    ``Problem`` only when it is listed, so that a file whose every row is wrong costs a count,
+    not a million records nobody will read."""
+
+    table: str
+    file: str
+    column: str | None
+    check: str
+    count: int
+    problem: Callable[[int], Problem]  # the problem of the K-th flagged row, in the file's order
+
+    def problems(self, limit: int | None = None) -> list[Problem]:
+        return [self.problem(k) for k in range(self.count if limit is None else min(limit, self.count))]
+
+
+Found = Union[Problem, Flagged]
+
+
+def flag(table: str, file: str, column: str | None, check: str, rows: Sequence[int] | np.ndarray, lines: np.ndarray,
+         message: str | Callable[[int], str], value: Callable[[int], object] | None = None) -> Flagged:
+    """ROWS (positions, ascending) of a table whose records start on LINES fail CHECK in COLUMN.
+
+    A MESSAGE that is the same for every row is a string, built once; otherwise it is a function of
+    the row's position, as VALUE (the offending value, None for none) is.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+
+    def problem(k: int) -> Problem:
+        row = int(rows[k])
+        shown = None if value is None else value(row)
+        return Problem(table, int(lines[row]), column, check, message if isinstance(message, str) else message(row),
+                       None if shown is None else str(shown), file)
+
+    return Flagged(table, file, column, check, len(rows), problem)
+
+
+def expand(found: Iterable[Found], limit: int | None = None) -> list[Problem]:
+    """Every Problem of FOUND, and of each Flagged its first LIMIT rows (all when LIMIT is None)."""
+    return [p for item in found for p in (item.problems(limit) if isinstance(item, Flagged) else [item])]
+
+
+def count(found: Iterable[Found]) -> int:
+    return sum(item.count if isinstance(item, Flagged) else 1 for item in found)
+
+
+GroupKey = tuple[str, str, Union[str, None], str]  # file, table, column, check
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a report prints: the problems in order, and how many of each kind were found.
+
+    Of each Flagged only the first LIMIT rows are built. Since every check flags its rows in the
+    file's order, those include the first LIMIT problems of the whole package in sort order.
+    """
+
+    problems: list[Problem]  # sorted
+    counts: Counter[GroupKey]
+    limit: int | None  # None: list every problem
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def listed(self) -> list[Problem]:
+        return self.problems[: self.limit]
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.listed)
+
+
+def listing(found: Iterable[Found], limit: int | None = None) -> Listing:
+    found = list(found)
+    counts: Counter[GroupKey] = Counter()
+    for item in found:
+        counts[(item.file or item.table, item.table, item.column, item.check)] += item.count if isinstance(item, Flagged) else 1
+    return Listing(sort(expand(found, limit)), counts, limit)
 
 
 class InvalidPackage(ValueError):

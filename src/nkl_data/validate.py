@@ -4,6 +4,9 @@ fields and tables. Every problem is collected (lazy validation); nothing stops a
 Parsing, casting and the hygiene checks are Arrow kernels, which release the GIL: a worker thread
 runs them while this thread imports pandas and pandera (about half a second) and then runs the
 pandera checks and the rules.
+
+Checks flag failing rows in bulk (``problems.Flagged``); a row's problem is built only when a
+report lists it, so a file where every row is wrong costs counting, not a million records.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +22,7 @@ from . import hygiene
 from .cast import Cells, cast_columns
 from .package import Package, Table, open_package
 from .parse import CsvError, header_problem, parse
-from .problems import Problem
+from .problems import Found, Listing, Problem, count, expand, listing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,13 +33,26 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Report:
     package: Package
-    problems: list[Problem]
+    found: list[Found]
     rows: dict[str, int]
     frames: dict[str, pd.DataFrame]
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.error_count
+
+    @cached_property
+    def error_count(self) -> int:
+        return count(self.found)
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """Every problem, built: on a file where most rows are wrong, a million of them (see ``listing``)."""
+        return expand(self.found)
+
+    def listing(self, limit: int | None = None, table: str | None = None) -> Listing:
+        """The first LIMIT problems (of TABLE only, when given) in order, and the count of every kind."""
+        return listing([item for item in self.found if table is None or item.table == table], limit)
 
 
 def validate(source: str | Path | None = None) -> Report:
@@ -43,8 +60,8 @@ def validate(source: str | Path | None = None) -> Report:
     package = open_package(source)
     files = {name: _display(table.path) for name, table in package.tables.items()}
     smallest_first = [table.name for table in sorted(package.tables.values(), key=_size)]
-    checked: dict[str, tuple[RawTable, pd.DataFrame, list[Problem]]] = {}
-    found: dict[str, list[Problem]] = {}
+    checked: dict[str, tuple[RawTable, pd.DataFrame, list[Found]]] = {}
+    found: dict[str, list[Found]] = {}
     with ThreadPoolExecutor(max_workers=1) as worker:
         # The worker runs its tasks in the order given. It parses the largest file first, since
         # that parse is what the import below can hide; it casts the small tables first, so that
@@ -69,12 +86,12 @@ def validate(source: str | Path | None = None) -> Report:
         for name, (raw, _, schema) in checked.items():
             # a column of fixed form is swept only where the schema found something, for a clearer message
             fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
-            failed = sorted({p.column for p in schema} & fixed)
+            failed = sorted({p.column for p in schema if count([p])} & fixed)
             found[name] = [*raw.problems, *schema, *swept[name].result(), *hygiene.cell_problems(parsed[name].result(), files[name], failed)]
     loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
     problems = [problem for name in package.tables for problem in found[name]]
     problems.extend(rules.run(loaded))
-    return Report(package, problems, {name: len(item.raw.frame) for name, item in loaded.items()},
+    return Report(package, [item for item in problems if count([item])], {name: len(item.raw.frame) for name, item in loaded.items()},
                   {name: item.typed for name, item in loaded.items()})
 
 
@@ -86,7 +103,7 @@ def _cast(parsed: Future) -> dict[str, Cells]:
     return cast_columns(table.cells, table.table.fields)
 
 
-def _sweep(parsed: Future, file: str) -> list[Problem]:
+def _sweep(parsed: Future, file: str) -> list[Found]:
     """The hygiene checks of the columns that need them whatever the schema finds."""
     try:
         table = parsed.result()
