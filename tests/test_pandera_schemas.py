@@ -5,8 +5,12 @@ import json
 import pandas as pd
 import pytest
 
-from nkl_data.pandera_schemas import strictly_increasing
-from nkl_data.read import TEXT
+import pandera.pandas as pa
+
+from nkl_data.package import open_package
+from nkl_data.pandera_schemas import BUILTIN_CHECKS, _repeats, build, strictly_increasing
+from nkl_data.problems import expand
+from nkl_data.read import TEXT, read_raw
 
 
 @pytest.mark.parametrize(
@@ -35,3 +39,20 @@ def test_a_pattern_must_match_the_whole_value_even_with_alternatives(package):
         package.edit("worker_movements", index, location=location)
     found = {p.line: p.value for p in package.problems() if p.check == "pattern" and p.line <= 5}
     assert found == {4: "Dandong Airport", 5: "Near Vladivostok"}
+
+
+def test_repeats_are_the_rows_pandera_reports(package):
+    """Uniqueness is checked without pandera (whose report of many repeats reshapes the whole
+    frame); it finds the rows pandera finds."""
+    rows = package.rows("countries")
+    rows += [dict(rows[3]), {**rows[5], "iso3": "ZZZ"}, dict(rows[3]), {**rows[7], "iso3": "ZZY"}]  # repeated iso3 and iso2
+    package.write("countries", rows)
+    raw = read_raw(open_package(package.root).table("countries"))
+    ours = {(p.line, p.column, p.check) for p in expand(_repeats(raw, "countries.csv"))}
+    with pytest.raises(pa.errors.SchemaErrors) as failed:
+        build(raw.table).validate(raw.frame, lazy=True)
+    cases = failed.value.failure_cases
+    theirs = {(int(raw.lines[int(case.index)]), case.column, BUILTIN_CHECKS[case.check]) for case in cases.itertuples()
+              if BUILTIN_CHECKS.get(case.check) in ("unique", "primary-key")}
+    assert ours == theirs
+    assert {check for _, _, check in ours} == {"unique", "primary-key"}

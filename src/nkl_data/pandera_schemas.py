@@ -34,21 +34,21 @@ BUILTIN_CHECKS = {
 }
 
 
-def build(table: Table, typed: pd.DataFrame | None = None, key_is_unique: bool = False) -> pa.DataFrameSchema:
+def build(table: Table, typed: pd.DataFrame | None = None, uniqueness: bool = True) -> pa.DataFrameSchema:
     """The schema for TABLE's text frame.
 
     TYPED, the same rows already converted (``read.typed``), saves converting each integer and
     date column again for its type and range checks; without it the checks convert for themselves.
-    KEY_IS_UNIQUE says the caller has already proven the primary key unique (see
-    ``strictly_increasing``), which spares the costly uniqueness check.
+    Without UNIQUENESS the schema leaves the primary key and unique columns to the caller
+    (``problems`` checks them itself: pandera's report of many repeats reshapes the whole frame).
     """
     # a one-column primary key is reported as "primary-key", not twice
-    columns = {spec["name"]: _column(spec, [spec["name"]] != table.primary_key, typed) for spec in table.fields}
+    columns = {spec["name"]: _column(spec, uniqueness and [spec["name"]] != table.primary_key, typed) for spec in table.fields}
     return pa.DataFrameSchema(
         columns,
         strict=True,
         ordered=True,
-        unique=None if key_is_unique else (table.primary_key or None),
+        unique=(table.primary_key or None) if uniqueness else None,
         report_duplicates="exclude_first",
         name=table.name,
     )
@@ -60,9 +60,9 @@ def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> lis
     The failing cells of each column and check come back as one ``Flagged``, its message worded once.
     """
     table = raw.table
-    found: list[Found] = []
+    found: list[Found] = _repeats(raw, file)
     try:
-        build(table, typed, key_is_unique=strictly_increasing(raw.frame, table.primary_key)).validate(raw.frame, lazy=True)
+        build(table, typed, uniqueness=False).validate(raw.frame, lazy=True)
         return found
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
@@ -77,10 +77,35 @@ def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> lis
     for (column, check), group in cases[placed].groupby(["column", "check"], sort=False):
         group = group.drop_duplicates("index").sort_values("index")
         rows, values = group["index"].to_numpy(dtype=np.int64), group["failure_case"].to_numpy()
-        message = (f"duplicate primary key ({', '.join(table.primary_key)}): another row above has the same key"
-                   if check == "primary-key" else describe(table.field(column), check))
-        found.append(flag(table.name, file, column, check, rows, raw.lines, message,
+        found.append(flag(table.name, file, column, check, rows, raw.lines, describe(table.field(column), check),
                           lambda row, rows=rows, values=values: _shown(values[np.searchsorted(rows, row)])))
+    return found
+
+
+def _repeats(raw: RawTable, file: str) -> list[Found]:
+    """Repeated primary keys (every repeat after the first) and repeated values of unique columns
+    (every row that holds one), as pandera reports them.
+
+    A key that is strictly increasing, as in a canonical (sorted) file, is proven unique by
+    comparing neighbours; otherwise the key is hashed. Missing cells repeat nothing (``required``
+    reports them).
+    """
+    table, frame = raw.table, raw.frame
+    found: list[Found] = []
+    key = table.primary_key
+    if key and set(key) <= set(frame.columns) and not strictly_increasing(frame, key):
+        cells = frame[key]
+        repeated = cells.notna().all(axis=1) & cells.duplicated(keep="first")
+        found.append(flag(table.name, file, key[0], "primary-key", np.flatnonzero(repeated.to_numpy()), raw.lines,
+                          f"duplicate primary key ({', '.join(key)}): another row above has the same key",
+                          lambda row: ", ".join(cells.iloc[row])))
+    for spec in table.fields:
+        name = spec["name"]
+        if spec.get("constraints", {}).get("unique") and [name] != key and name in frame.columns:
+            values = frame[name]
+            repeated = values.notna() & values.duplicated(keep=False)
+            found.append(flag(table.name, file, name, "unique", np.flatnonzero(repeated.to_numpy()), raw.lines,
+                              describe(spec, "unique"), lambda row, values=values: values.iat[row]))
     return found
 
 
