@@ -13,7 +13,7 @@ import pyarrow
 from . import dictionary
 from .package import DESCRIPTOR, PackageError, find_root, here_or_bundled, open_package
 from .parse import CsvError
-from .problems import InvalidPackage
+from .problems import InvalidPackage, totals
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", help="a package folder, its datapackage.json, or one table's CSV file inside a package "
                                                "(default: the package in the current folder, else the bundled one)")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.add_argument("--max-errors", type=_count, default=1000, metavar="N",
+                       help="list at most N problems (default 1000; 0 lists all); every problem is counted")
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     # Each command imports what it needs only when it runs: validation starts parsing before
     # pandas and pandera are imported, and the other commands do not pay for what they do not use.
     handlers = {
-        "validate": lambda: validate_command(args.path, args.format),
+        "validate": lambda: validate_command(args.path, args.format, args.max_errors or None),
         "fmt": lambda: fmt_command(args.path, args.check),
         "coverage": lambda: coverage_command(args.path, args.check),
         "diff": lambda: _module("compare").run(args),
@@ -77,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _module(name: str):
     return importlib.import_module(f"{__package__}.{name}")
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}")
+    return int(value)
 
 
 def _export_format(value: str) -> str:
@@ -116,25 +124,28 @@ def resolve(path: str | None) -> tuple[str | None, str | None]:
     return path, None
 
 
-def validate_command(path: str | None, format_: str) -> int:
+def validate_command(path: str | None, format_: str, limit: int | None = 1000) -> int:
+    """Print the first LIMIT problems (None: all) and the count of every kind."""
     from .problems import as_github, as_json, as_text
     from .validate import validate
 
     source, only = resolve(path)
     report = validate(source)
-    problems = [p for p in report.problems if only is None or p.table == only]
+    found = report.listing(limit, only)
     if format_ == "json":
-        print(as_json(problems))
+        print(as_json(found))
     elif format_ == "github":
-        if problems:
-            print(as_github(problems, {name: t.field_names for name, t in report.package.tables.items()}))
-        print(summary(report, problems, only))
+        # at most LIMIT annotations and one line of totals, however much is wrong
+        if found.total:
+            print(as_github(found, {name: t.field_names for name, t in report.package.tables.items()}))
+        else:
+            print(summary(report, found, only).splitlines()[-1])
     else:
-        if problems:
-            print(as_text(problems))
+        if found.total:
+            print(as_text(found))
             print()
-        print(summary(report, problems, only))
-    return EXIT_INVALID if problems else EXIT_VALID
+        print(summary(report, found, only))
+    return EXIT_INVALID if found.total else EXIT_VALID
 
 
 def fmt_command(path: str, check: bool) -> int:
@@ -175,15 +186,14 @@ def coverage_command(path: str, check: bool) -> int:
     return EXIT_VALID
 
 
-def summary(report, problems, only: str | None = None) -> str:
+def summary(report, found, only: str | None = None) -> str:
     names = [only] if only else list(report.package.tables)
     width = max(map(len, names), default=0)
     lines = [f"data package {report.package.root} (version {report.package.version})"]
     for name in names:
         rows = report.rows.get(name)
         lines.append(f"  {name:<{width}}  {'unreadable' if rows is None else f'{rows} rows'}")
-    count = len(problems)
-    lines.append("valid" if not count else f"INVALID: {count} problem{'s' * (count != 1)}")
+    lines.append(totals(found) if found.total else "valid")
     return "\n".join(lines)
 
 

@@ -179,33 +179,50 @@ def sort(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.sort_key)
 
 
-def as_text(problems: list[Problem]) -> str:
-    """Grouped by file, sorted by line, each rule's hint given once per file."""
+FEW = 5  # problems the text report lists of each group
+
+
+def as_text(found: Listing | list[Problem]) -> str:
+    """Grouped by file, then by column and rule (in the order of their first lines), each group with
+    its count, its hint and its first few problems; at most the listing's limit of problems in all."""
+    found = _as_listing(found)
+    groups: dict[str, dict[tuple[str | None, str], list[Problem]]] = {}
+    for problem in found.problems:
+        groups.setdefault(problem.file or problem.table, {}).setdefault((problem.column, problem.check), []).append(problem)
+    room = found.limit
     lines: list[str] = []
-    current = None
-    hinted: set[str] = set()
-    for problem in sort(problems):
-        if problem.file != current:
-            current, hinted = problem.file, set()
-            lines.append(f"{problem.file or problem.table}")
-        lines.append(f"  {str(problem)}")
-        if problem.check not in hinted and problem.check in HINTS:
-            hinted.add(problem.check)
-            lines.append(f"      hint: {HINTS[problem.check]}")
+    for file, by_rule in groups.items():
+        lines.append(file)
+        for (column, check), problems in by_rule.items():
+            total = found.counts[(file, problems[0].table, column, check)]
+            lines.append(f"  {column + ' ' if column else ''}[{check}]: {_problems(total)}")
+            if check in HINTS:
+                lines.append(f"      hint: {HINTS[check]}")
+            shown = problems if room is None else problems[: min(FEW, room)]
+            lines.extend(f"    {problem}" for problem in shown)
+            if room is not None:
+                room -= len(shown)
+            if total > len(shown):
+                lines.append(f"    ... and {total - len(shown):,} more")
     return "\n".join(lines)
 
 
-def as_json(problems: list[Problem]) -> str:
-    return json.dumps({"valid": not problems, "errors": [p.to_json() for p in sort(problems)]}, ensure_ascii=False, indent=2)
+def as_json(found: Listing | list[Problem]) -> str:
+    """{"valid", "errors": the listed problems, "error_count": all problems, "truncated"}."""
+    found = _as_listing(found)
+    return json.dumps({"valid": not found.total, "errors": [p.to_json() for p in found.listed],
+                       "error_count": found.total, "truncated": found.truncated}, ensure_ascii=False, indent=2)
 
 
-def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
-    """GitHub Actions workflow commands, so problems show as annotations on the pull request.
+def as_github(found: Listing | list[Problem], columns: dict[str, list[str]]) -> str:
+    """GitHub Actions workflow commands, so problems show as annotations on the pull request: one
+    for each listed problem, then one with the totals.
 
     COLUMNS maps each table to its column names, to turn a column name into a column number.
     """
+    found = _as_listing(found)
     lines = []
-    for problem in sort(problems):
+    for problem in found.listed:
         names = columns.get(problem.table, [])
         props = {"file": problem.file or problem.table}
         if problem.line:
@@ -220,7 +237,27 @@ def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
             text += f". Hint: {HINTS[problem.check]}"
         head = ",".join(f"{key}={_escape(value, property=True)}" for key, value in props.items())
         lines.append(f"::error {head}::{_escape(text)}")
+    if found.total:
+        lines.append(f"::error title=nkl-data::{_escape(totals(found))}")
     return "\n".join(lines)
+
+
+def totals(found: Listing) -> str:
+    """One line: how many problems, in which files, and how many of them are listed."""
+    files = Counter[str]()
+    for (file, *_), number in found.counts.items():
+        files[file] += number
+    where = ", ".join(f"{file} {number:,}" for file, number in sorted(files.items()))
+    shown = f"; the first {len(found.listed):,} are listed (--max-errors 0 lists all)" if found.truncated else ""
+    return f"INVALID: {_problems(found.total)} ({where}){shown}"
+
+
+def _problems(number: int) -> str:
+    return f"{number:,} problem{'s' * (number != 1)}"
+
+
+def _as_listing(found: Listing | list[Problem]) -> Listing:
+    return found if isinstance(found, Listing) else listing(found)
 
 
 def _escape(text: str, property: bool = False) -> str:
