@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
+from . import patterns
 from .cast import loaded_type
 from .package import Table
 from .parse import header_problem
@@ -152,7 +153,7 @@ def _column(spec: dict[str, Any], unique_check: bool, typed: pd.DataFrame | None
             checks.append(_check("enum", lambda s: s.isin(allowed)))
     if "pattern" in constraints:
         pattern = constraints["pattern"]
-        checks.append(_check("pattern", lambda s: s.str.fullmatch(pattern)))
+        checks.append(_check("pattern", lambda s: _fullmatch(s, pattern)))
     if "minLength" in constraints:
         checks.append(_check("min-length", lambda s, n=constraints["minLength"]: s.str.len() >= n))
     if "maxLength" in constraints:
@@ -170,6 +171,15 @@ def _column(spec: dict[str, Any], unique_check: bool, typed: pd.DataFrame | None
         required=True,
         name=spec["name"],
     )
+
+
+def _fullmatch(values: pd.Series, pattern: str) -> pd.Series:
+    """Whether each value matches PATTERN whole: with RE2, which takes time linear in the value,
+    wherever RE2 means the same (``patterns``); otherwise with Python's engine, through pandas."""
+    if patterns.to_re2(pattern) is None:
+        return values.str.fullmatch(pattern)
+    matched = patterns.fullmatch(arrow(values), pattern)
+    return pd.Series(pc.fill_null(matched, False).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _check(rule: str, keep) -> pa.Check:
