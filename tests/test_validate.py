@@ -1,6 +1,7 @@
 """Every contract rule has a failing example; the shipped package passes."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -213,3 +214,29 @@ def test_a_listing_is_the_start_of_all_problems_in_order(package):
     counts = report.listing(1).counts
     assert {key[2:]: number for key, number in counts.items()} == {
         ("movement_type", "enum"): len(rows[::2]), ("location", "whitespace"): len(rows[::2]), ("count_best", "count-order"): len(rows[::2])}
+
+
+def test_a_header_of_ten_thousand_columns_gets_one_short_problem(package):
+    header = package.header("worker_movements") + [f"extra_{i}" for i in range(10_000)]
+    package.write("worker_movements", [{**row, **dict.fromkeys(header[15:], "")} for row in package.rows("worker_movements")], header)
+    found = [p for p in package.problems() if p.check == "header"]
+    assert len(found) == 1 and found[0].line == 1
+    assert "unexpected 'extra_0', 'extra_1'" in found[0].message and "(10,000 in all)" in found[0].message
+    assert len(found[0].message) < 1000 and len(found[0].value) < 300
+
+
+def test_an_enum_of_fifty_thousand_values_is_named_in_a_short_message(package):
+    path = package.root / "schemas" / "worker_movements.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "location")["constraints"] = {"enum": [f"place {i}" for i in range(50_000)]}
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    found = [p for p in package.problems() if p.check == "enum"]
+    assert found and all(p.column == "location" for p in found)
+    assert "place 0, place 1" in found[0].message and "(50,000 values in all: see the schema)" in found[0].message
+    assert len(found[0].message) < 1000
+
+
+def test_a_long_rejected_value_is_shown_short(package):
+    line = package.add("sources", url="https://" + "a" * 1_000_000 + " ")
+    found = [p for p in package.problems() if (p.check, p.line) == ("pattern", line)]
+    assert found and found[0].value.endswith("... (1,000,009 characters)") and len(found[0].value) < 300

@@ -8,13 +8,11 @@ only in fields the schema marks ``"multiline": true`` (summaries, descriptions, 
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .problems import Flagged, flag
+from .problems import Flagged, flag, shown
 from .parse import STRING, ParsedTable
 
 # Patterns in RE2 syntax, for Arrow's regex kernels.
@@ -81,7 +79,7 @@ def cell_problems(parsed: ParsedTable, file: str, columns: list[str] | None = No
             found = _matched(cells, formula, bool(spec.get("multiline")))
         for check, bad in found:
             problems.append(flag(parsed.table.name, file, column, check, np.flatnonzero(bad), parsed.lines, MESSAGES[check],
-                                 lambda row, cells=cells: _show(cells[row].as_py())))
+                                 lambda row, cells=cells: shown(cells[row].as_py())))
     return problems
 
 
@@ -144,9 +142,3 @@ def _form_is_fixed(spec: dict) -> bool:
     pattern = constraints.get("pattern")
     closed_pattern = pattern is not None and "[^" not in pattern and "." not in pattern.replace("\\.", "")
     return spec.get("type", "string") != "string" or "enum" in constraints or closed_pattern
-
-
-def _show(value: str) -> str:
-    """The offending value with invisible characters made visible, shortened if huge."""
-    shown = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") and c != "\n" else c for c in value)
-    return shown if len(shown) <= 200 else shown[:200] + f"... ({len(value)} characters)"

@@ -20,7 +20,7 @@ from . import patterns
 from .cast import loaded_type
 from .package import Table
 from .parse import header_problem
-from .problems import Found, Problem, flag
+from .problems import Found, Problem, flag, shown
 from .read import RawTable, arrow, convert
 
 # pandera's names for its built-in checks, and ours.
@@ -111,17 +111,22 @@ def _repeats(raw: RawTable, file: str) -> list[Found]:
 
 
 def _shown(value) -> str | None:
-    return None if _is_missing(value) else value
+    return None if _is_missing(value) else shown(str(value))
+
+
+LISTED_VALUES = 20  # an enum's values that its message names: a schema may list thousands
 
 
 def describe(spec: dict[str, Any], check: str) -> str:
     """The message for a failed CHECK on field SPEC, worded from the schema itself."""
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
+    allowed = [str(v) for v in constraints.get("enum", [])]
+    more = f", ... ({len(allowed):,} values in all: see the schema)" if len(allowed) > LISTED_VALUES else ""
     messages = {
         "required": "a value is required",
         "type": f"not a valid {kind}" + (" (YYYY-MM-DD, a real calendar date)" if kind == "date" else ""),
-        "enum": "must be one of: " + ", ".join(map(str, constraints.get("enum", []))),
+        "enum": "must be one of: " + ", ".join(allowed[:LISTED_VALUES]) + more,
         "pattern": f"does not match the pattern {constraints.get('pattern')!r}",
         "min-length": f"shorter than {constraints.get('minLength')} characters",
         "max-length": f"longer than {constraints.get('maxLength')} characters",

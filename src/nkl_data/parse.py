@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import mmap
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
@@ -92,21 +93,32 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
 
 
 def header_problem(table: Table, header: list[str], file: str) -> Problem:
-    """What is wrong with HEADER, against the schema's column names."""
-    expected = table.field_names
-    missing = [n for n in expected if n not in header]
-    extra = [n for n in header if n not in expected]
-    repeated = sorted({n for n in header if header.count(n) > 1})
+    """What is wrong with HEADER, against the schema's column names.
+
+    A header may have thousands of names (a spreadsheet's empty columns): each is counted once,
+    and each list in the message names the first few.
+    """
+    expected, present, counts = table.field_names, set(header), Counter(header)
+    known = set(expected)
+    missing = [n for n in expected if n not in present]
+    extra = [n for n in header if n not in known]
+    repeated = sorted(n for n, count in counts.items() if count > 1)
     parts = []
     if missing:
-        parts.append("missing " + ", ".join(missing))
+        parts.append("missing " + _some(missing))
     if extra:
-        parts.append("unexpected " + ", ".join(repr(n) for n in extra))
+        parts.append("unexpected " + _some([repr(n) for n in extra]))
     if repeated:
-        parts.append("repeated " + ", ".join(repeated))
+        parts.append("repeated " + _some(repeated))
     if not parts:
         parts.append("columns out of order")
-    return Problem(table.name, 1, None, "header", "; ".join(parts) + f"; expected: {','.join(expected)}", ",".join(header), file)
+    written = ",".join(header)
+    shown = written if len(written) <= 200 else f"{written[:200]}... ({len(header):,} columns)"
+    return Problem(table.name, 1, None, "header", "; ".join(parts) + f"; expected: {','.join(expected)}", shown, file)
+
+
+def _some(names: list[str], few: int = 20) -> str:
+    return ", ".join(names[:few]) + (f", ... ({len(names):,} in all)" if len(names) > few else "")
 
 
 def _contents(path) -> Contents:

@@ -9,6 +9,7 @@ the column, the rule (``check``) and the offending value.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -118,6 +119,13 @@ def flag(table: str, file: str, column: str | None, check: str, rows: Sequence[i
                        None if shown is None else str(shown), file)
 
     return Flagged(table, file, column, check, len(rows), problem)
+
+
+def shown(value: str, limit: int = 200) -> str:
+    """VALUE as a report shows it: invisible characters made visible, a huge value cut short
+    (before the characters are looked at, so a cell of 10 MB costs no more than one of 200 bytes)."""
+    visible = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") and c != "\n" else c for c in value[:limit])
+    return visible if len(value) <= limit else f"{visible}... ({len(value):,} characters)"
 
 
 def expand(found: Iterable[Found], limit: int | None = None) -> list[Problem]:
