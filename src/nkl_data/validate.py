@@ -66,7 +66,7 @@ def validate(source: str | Path | None = None) -> Report:
         # The worker runs its tasks in the order given. It parses the largest file first, since
         # that parse is what the import below can hide; it casts the small tables first, so that
         # this thread checks them while the largest is cast; then it sweeps the tables for
-        # hygiene problems while this thread runs the pandera checks.
+        # hygiene problems while this thread runs the pandera checks and the rules.
         parsed = {name: worker.submit(parse, package.tables[name], files[name]) for name in reversed(smallest_first)}
         cast = {name: worker.submit(_cast, parsed[name]) for name in smallest_first}
         swept = {name: worker.submit(_sweep, parsed[name], files[name]) for name in reversed(smallest_first)}
@@ -83,14 +83,14 @@ def validate(source: str | Path | None = None) -> Report:
                 continue
             converted = read.typed(raw, cast[name].result())
             checked[name] = raw, converted, pandera_schemas.problems(raw, file, converted)
+        loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
+        across = rules.run(loaded)  # while the worker sweeps
         for name, (raw, _, schema) in checked.items():
             # a column of fixed form is swept only where the schema found something, for a clearer message
             fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
             failed = sorted({p.column for p in schema if count([p])} & fixed)
             found[name] = [*raw.problems, *schema, *swept[name].result(), *hygiene.cell_problems(parsed[name].result(), files[name], failed)]
-    loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
-    problems = [problem for name in package.tables for problem in found[name]]
-    problems.extend(rules.run(loaded))
+    problems = [problem for name in package.tables for problem in found[name]] + across
     return Report(package, [item for item in problems if count([item])], {name: len(item.raw.frame) for name, item in loaded.items()},
                   {name: item.typed for name, item in loaded.items()})
 
