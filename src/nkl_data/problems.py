@@ -8,11 +8,14 @@ the column, the rule (``check``) and the offending value.
 
 from __future__ import annotations
 
+import heapq
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
+from itertools import islice
 from typing import Union
 
 import numpy as np
@@ -142,27 +145,33 @@ GroupKey = tuple[str, str, Union[str, None], str]  # file, table, column, check
 
 @dataclass(frozen=True)
 class Listing:
-    """What a report prints: the problems in order, and how many of each kind were found.
+    """What a report prints: the first LIMIT problems in order (None: all), and how many of each
+    kind were found.
 
-    Of each Flagged only the first LIMIT rows are built. Since every check flags its rows in the
-    file's order, those include the first LIMIT problems of the whole package in sort order.
+    Every check flags its rows in the file's order, so the problems come out in order by merging
+    the checks' streams, and each check builds only the problems that are listed.
     """
 
-    problems: list[Problem]  # sorted
+    found: list[Found]
     counts: Counter[GroupKey]
-    limit: int | None  # None: list every problem
+    limit: int | None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
-    @property
+    @cached_property
     def listed(self) -> list[Problem]:
-        return self.problems[: self.limit]
+        streams = [_stream(item) for item in self.found]
+        return list(islice(heapq.merge(*streams, key=lambda p: p.sort_key), self.limit))
 
     @property
     def truncated(self) -> bool:
         return self.total > len(self.listed)
+
+    def first_of_each(self, few: int | None) -> list[Problem]:
+        """The first FEW problems of each check (all when FEW is None), in order."""
+        return sort(expand(self.found, few))
 
 
 def listing(found: Iterable[Found], limit: int | None = None) -> Listing:
@@ -170,7 +179,15 @@ def listing(found: Iterable[Found], limit: int | None = None) -> Listing:
     counts: Counter[GroupKey] = Counter()
     for item in found:
         counts[(item.file or item.table, item.table, item.column, item.check)] += item.count if isinstance(item, Flagged) else 1
-    return Listing(sort(expand(found, limit)), counts, limit)
+    return Listing(found, counts, limit)
+
+
+def _stream(item: Found) -> Iterator[Problem]:
+    if isinstance(item, Problem):
+        yield item
+        return
+    for k in range(item.count):
+        yield item.problem(k)
 
 
 class InvalidPackage(ValueError):
@@ -195,7 +212,7 @@ def as_text(found: Listing | list[Problem]) -> str:
     its count, its hint and its first few problems; at most the listing's limit of problems in all."""
     found = _as_listing(found)
     groups: dict[str, dict[tuple[str | None, str], list[Problem]]] = {}
-    for problem in found.problems:
+    for problem in found.first_of_each(None if found.limit is None else FEW):
         groups.setdefault(problem.file or problem.table, {}).setdefault((problem.column, problem.check), []).append(problem)
     room = found.limit
     lines: list[str] = []
