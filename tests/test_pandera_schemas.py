@@ -8,7 +8,7 @@ import pytest
 import pandera.pandas as pa
 
 from nkl_data.package import open_package
-from nkl_data.pandera_schemas import BUILTIN_CHECKS, _repeats, build, strictly_increasing
+from nkl_data.pandera_schemas import BUILTIN_CHECKS, _repeats, _sorted_repeats, build, strictly_increasing
 from nkl_data.problems import expand
 from nkl_data.read import TEXT, read_raw
 
@@ -56,3 +56,14 @@ def test_repeats_are_the_rows_pandera_reports(package):
               if BUILTIN_CHECKS.get(case.check) in ("unique", "primary-key")}
     assert ours == theirs
     assert {check for _, _, check in ours} == {"unique", "primary-key"}
+
+
+@pytest.mark.parametrize("ids", [["a", "b", "b", "c", "c", "c"], ["b", "a", "b", "c", "a", "c"], ["a", "a"]])
+def test_repeats_of_a_sorted_key_are_those_hashing_finds(ids):
+    """A key that never decreases is checked by comparing neighbours; hashing finds the same rows."""
+    frame = pd.DataFrame({"id": pd.array(ids, dtype=TEXT)})
+    by_hash = frame.duplicated(keep="first").to_numpy().tolist()
+    if ids == sorted(ids):
+        assert _sorted_repeats(frame, ["id"]).tolist() == by_hash
+    else:
+        assert _sorted_repeats(frame, ["id"]) is None

@@ -67,7 +67,8 @@ def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> lis
         return found
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-    checks = cases["check"].map(lambda name: BUILTIN_CHECKS.get(name, name))
+    names = cases["check"].astype(str)
+    checks = names.map({name: BUILTIN_CHECKS.get(name, name) for name in names.unique()})  # one look-up per check
     if (checks == "header").any():
         found.append(header_problem(table, raw.header, file))
     cases = cases.assign(check=checks)[(checks != "header").to_numpy()]
@@ -96,8 +97,10 @@ def _repeats(raw: RawTable, file: str) -> list[Found]:
     key = table.primary_key
     if key and set(key) <= set(frame.columns) and not strictly_increasing(frame, key):
         cells = frame[key]
-        repeated = cells.notna().all(axis=1) & cells.duplicated(keep="first")
-        found.append(flag(table.name, file, key[0], "primary-key", np.flatnonzero(repeated.to_numpy()), raw.lines,
+        repeated = _sorted_repeats(frame, key)
+        if repeated is None:
+            repeated = (cells.notna().all(axis=1) & cells.duplicated(keep="first")).to_numpy()
+        found.append(flag(table.name, file, key[0], "primary-key", np.flatnonzero(repeated), raw.lines,
                           f"duplicate primary key ({', '.join(key)}): another row above has the same key",
                           lambda row: ", ".join(cells.iloc[row])))
     for spec in table.fields:
@@ -108,6 +111,20 @@ def _repeats(raw: RawTable, file: str) -> list[Found]:
             found.append(flag(table.name, file, name, "unique", np.flatnonzero(repeated.to_numpy()), raw.lines,
                               describe(spec, "unique"), lambda row, values=values: values.iat[row]))
     return found
+
+
+def _sorted_repeats(frame: pd.DataFrame, key: list[str]) -> np.ndarray | None:
+    """Each row whose one-column KEY repeats the row above, when the key never decreases (a
+    canonical file with a repeated key): then every repeat sits next to its first. None otherwise."""
+    if len(key) != 1:
+        return None
+    values = arrow(frame[key[0]])
+    if values.null_count or len(values) < 2:
+        return None
+    before, after = values.slice(0, len(values) - 1), values.slice(1)
+    if not pc.all(pc.less_equal(before, after)).as_py():
+        return None
+    return np.concatenate([[False], pc.equal(before, after).to_numpy(zero_copy_only=False)])
 
 
 def _shown(value) -> str | None:
