@@ -26,7 +26,7 @@ def test_invalid_data_exits_1_with_json_contract(package, capsys):
 
 def test_valid_json_report(capsys):
     assert main(["validate", str(REPO), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"valid": True, "errors": []}
+    assert json.loads(capsys.readouterr().out) == {"valid": True, "errors": [], "error_count": 0, "truncated": False}
 
 
 @pytest.mark.parametrize("argv", [["validate", "/no/such/path"], ["validate", "--format", "xml"], ["frobnicate"], []])
@@ -106,3 +106,61 @@ def test_validate_base_needs_a_repository_and_a_revision(repo, tmp_path, capsys)
     outside.mkdir()
     assert main(["validate", str(outside), "--base", "HEAD"]) == 2
     assert "not in a git repository" in capsys.readouterr().err
+
+
+@pytest.fixture
+def many_wrong(package):
+    """A worker_movements table with 30 enum problems, 30 whitespace problems and one count-order problem."""
+    rows = package.rows("worker_movements")[:30]
+    for row in rows:
+        row.update(movement_type="flight", location=row["location"] + " ")
+    rows[4].update(quantity_text="3 to 7", count_low="7", count_best="3", count_high="")
+    package.write("worker_movements", rows)
+    return package
+
+
+def test_max_errors_caps_the_json_list_and_counts_every_problem(many_wrong, capsys):
+    assert main(["validate", str(many_wrong.root), "--format", "json", "--max-errors", "0"]) == 1
+    everything = json.loads(capsys.readouterr().out)
+    assert everything["error_count"] == len(everything["errors"]) == 61 and everything["truncated"] is False
+    assert main(["validate", str(many_wrong.root), "--format", "json", "--max-errors", "7"]) == 1
+    capped = json.loads(capsys.readouterr().out)
+    assert capped["errors"] == everything["errors"][:7]
+    assert (capped["error_count"], capped["truncated"], capped["valid"]) == (61, True, False)
+
+
+def test_text_groups_problems_by_file_column_and_rule(many_wrong, capsys):
+    assert main(["validate", str(many_wrong.root)]) == 1
+    out = capsys.readouterr().out
+    assert "  movement_type [enum]: 30 problems" in out and "  location [whitespace]: 30 problems" in out
+    assert "  count_best [count-order]: 1 problem\n" in out
+    assert out.count("column movement_type: must be one of") == 5  # the first few of the group
+    assert out.count("    ... and 25 more") == 2
+    assert out.count("hint: use one of the values the schema lists") == 1
+    assert "INVALID: 61 problems" in out
+
+
+def test_text_lists_no_more_than_max_errors(many_wrong, capsys):
+    assert main(["validate", str(many_wrong.root), "--max-errors", "3"]) == 1
+    out = capsys.readouterr().out
+    assert sum(line.startswith("    ") and "[" in line and "]" in line and ".csv:" in line for line in out.splitlines()) == 3
+    assert "  movement_type [enum]: 30 problems" in out and "the first 3 are listed" in out
+
+
+def test_github_emits_at_most_the_cap_and_one_summary(many_wrong, capsys):
+    assert main(["validate", str(many_wrong.root), "--format", "github", "--max-errors", "10"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("::error file=") for line in lines) == 10
+    assert len(lines) == 11 and lines[-1].startswith("::error title=nkl-data::INVALID: 61 problems")
+
+
+def test_an_enum_message_is_worded_once(many_wrong):
+    from nkl_data.validate import validate
+
+    listed = [p for p in validate(many_wrong.root).listing(None).listed if p.check == "enum"]
+    assert len(listed) == 30 and len({id(p.message) for p in listed}) == 1
+
+
+@pytest.mark.parametrize("value", ["-1", "x", "1.5"])
+def test_max_errors_must_be_a_whole_number(value):
+    assert main(["validate", "--max-errors", value]) == 2

@@ -105,8 +105,9 @@ def test_diff_markdown_adds_no_markup_and_text_forges_no_log_line(repo, capsys):
 def test_an_annotation_is_one_line_whatever_the_data_holds():
     texts = ONE_LINE + LINE_BREAKS
     problems = [Problem("sources", 2, "publisher", "enum", f"no row has {text}", text, f"datasets/{text}.csv") for text in texts]
-    lines = as_github(problems, {"sources": ["source_id", "publisher"]}).split("\n")
+    *lines, totals = as_github(problems, {"sources": ["source_id", "publisher"]}).split("\n")
     assert len(lines) == len(problems)
+    assert totals.startswith("::error title=nkl-data::INVALID: ") and not any(c in totals for c in "\r\n\u2028\u2029")
     for line in lines:
         assert line.startswith("::error file=")
         head, _ = line[len("::error "):].split("::", 1)  # the properties end at the first "::"
@@ -121,9 +122,10 @@ def test_the_validate_command_prints_nothing_that_starts_a_command_but_its_annot
     for index, text in enumerate(texts):
         package.edit("worker_movements", index, location=text)
     assert main(["validate", "--format", "github", str(package.root)]) == 1
-    commands = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    *commands, totals = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
     assert len(commands) >= len(texts)
     assert all(line.startswith("::error file=") and line.split(",", 1)[0].endswith("worker_movements.csv") for line in commands)
+    assert totals.startswith("::error title=nkl-data::INVALID: ")
 
 
 # The page -----------------------------------------------------------------------------------------

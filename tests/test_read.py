@@ -3,11 +3,12 @@ import io
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from nkl_data.cast import loaded_type
 from nkl_data.package import open_package
-from nkl_data.parse import _parse, record_lines
+from nkl_data.parse import STRING, _line_breaks_per_record, _parse, record_lines
 from nkl_data.read import convert, read_raw, typed
 
 
@@ -78,3 +79,12 @@ def test_loaded_type_names_what_convert_produces(spec, expected):
     dtype = convert(pd.Series(["1"], dtype="string"), spec).dtype
     assert {"integer": dtype == "Int64", "date": dtype.kind == "M", "enum": isinstance(dtype, pd.CategoricalDtype),
             "text": isinstance(dtype, pd.StringDtype)}[expected]
+
+
+def test_line_breaks_counted_from_the_bytes_equal_the_string_kernel_count():
+    """Chunks, slices, missing cells and several breaks in one cell: the byte scan counts what Arrow's kernel counts."""
+    notes = pa.chunked_array([["a\nb", None, "", "\n\n"], ["x"], ["\nline\n", "y", None]], STRING)
+    other = pa.chunked_array([["\n", "b", "c", "d", "e", "f"], ["g\nh", None]], STRING)
+    cells = pa.table({"notes": notes, "other": other}).slice(1)
+    expected = sum(pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False) for column in cells.columns)
+    assert _line_breaks_per_record(cells).tolist() == expected.tolist() == [0, 0, 2, 0, 2, 1, 0]

@@ -1,10 +1,12 @@
 """Every contract rule has a failing example; the shipped package passes."""
 
 import datetime as dt
+import json
 
 import pytest
 
 from support import REPO, checks
+from nkl_data.problems import sort
 from nkl_data.validate import validate
 
 
@@ -212,3 +214,48 @@ def test_a_csv_the_descriptor_does_not_name_is_reported(package, name):
     found = [p for p in validate(package.root, paths_from_root=True).problems if p.check == "unnamed-file"]
     assert [p.file for p in found] == [f"datasets/{name}"]
     assert "no table of datapackage.json has this file" in found[0].message
+
+
+def test_a_listing_is_the_start_of_all_problems_in_order(package):
+    """Checks count every problem but build only those a report lists: the first ones, in order."""
+    rows = package.rows("worker_movements")
+    for row in rows[::2]:
+        row.update(movement_type="flight", location=row["location"] + " ", quantity_text="3 to 7", count_low="7", count_best="3", count_high="")
+    package.write("worker_movements", rows)
+    report = validate(package.root)
+    everything = sort(report.problems)
+    assert report.error_count == len(everything) >= 3 * len(rows[::2])
+    for limit in (1, 7, 50, None):
+        listing = report.listing(limit)
+        assert listing.listed == everything[:limit]
+        assert listing.total == len(everything)
+        assert listing.truncated == (limit is not None and limit < len(everything))
+    counts = report.listing(1).counts
+    assert {key[2:]: number for key, number in counts.items()} == {
+        ("movement_type", "enum"): len(rows[::2]), ("location", "whitespace"): len(rows[::2]), ("count_best", "count-order"): len(rows[::2])}
+
+
+def test_a_header_of_ten_thousand_columns_gets_one_short_problem(package):
+    header = package.header("worker_movements") + [f"extra_{i}" for i in range(10_000)]
+    package.write("worker_movements", [{**row, **dict.fromkeys(header[15:], "")} for row in package.rows("worker_movements")], header)
+    found = [p for p in package.problems() if p.check == "header"]
+    assert len(found) == 1 and found[0].line == 1
+    assert "unexpected 'extra_0', 'extra_1'" in found[0].message and "(10,000 in all)" in found[0].message
+    assert len(found[0].message) < 1000 and len(found[0].value) < 300
+
+
+def test_an_enum_of_fifty_thousand_values_is_named_in_a_short_message(package):
+    path = package.root / "schemas" / "worker_movements.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "location")["constraints"] = {"enum": [f"place {i}" for i in range(50_000)]}
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    found = [p for p in package.problems() if p.check == "enum"]
+    assert found and all(p.column == "location" for p in found)
+    assert "place 0, place 1" in found[0].message and "(50,000 values in all: see the schema)" in found[0].message
+    assert len(found[0].message) < 1000
+
+
+def test_a_long_rejected_value_is_shown_short(package):
+    line = package.add("sources", url="https://" + "a" * 1_000_000 + " ")
+    found = [p for p in package.problems() if (p.check, p.line) == ("pattern", line)]
+    assert found and found[0].value.endswith("... (1,000,009 characters)") and len(found[0].value) < 300

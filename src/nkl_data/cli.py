@@ -13,7 +13,7 @@ import pyarrow
 from . import dictionary
 from .package import DESCRIPTOR, PackageError, find_root, here_or_bundled, open_package
 from .parse import CsvError
-from .problems import InvalidPackage
+from .problems import InvalidPackage, totals
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--base", metavar="REV",
                        help="judge PATH's CSV files by the descriptor and schemas of git revision REV of the repository "
                             "that holds PATH, not by PATH's own (how a pull request is checked)")
+    check.add_argument("--max-errors", type=_count, default=1000, metavar="N",
+                       help="list at most N problems (default 1000; 0 lists all); every problem is counted")
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     # Each command imports what it needs only when it runs: validation starts parsing before
     # pandas and pandera are imported, and the other commands do not pay for what they do not use.
     handlers = {
-        "validate": lambda: validate_command(args.path, args.format, args.base),
+        "validate": lambda: validate_command(args.path, args.format, args.base, args.max_errors or None),
         "fmt": lambda: fmt_command(args.path, args.check),
         "coverage": lambda: coverage_command(args.path, args.check),
         "diff": lambda: _module("compare").run(args),
@@ -138,6 +140,12 @@ def _module(name: str):
     return importlib.import_module(f"{__package__}.{name}")
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}")
+    return int(value)
+
+
 def _export_format(value: str) -> str:
     formats = _module("export").FORMATS
     if value not in formats:
@@ -179,7 +187,8 @@ def resolve(path: str | None) -> tuple[str | None, str | None]:
     return path, None
 
 
-def validate_command(path: str | None, format_: str, base: str | None = None) -> int:
+def validate_command(path: str | None, format_: str, base: str | None = None, limit: int | None = 1000) -> int:
+    """Print the first LIMIT problems (None: all) and the count of every kind."""
     from .problems import as_github, as_json, as_text
     from .validate import validate
 
@@ -193,19 +202,21 @@ def validate_command(path: str | None, format_: str, base: str | None = None) ->
         with rules_at(base, root) as package:
             only = None if file is None else _table_of(package, file).name
             report = validate(package)
-    problems = [p for p in report.problems if only is None or p.table == only]
+    found = report.listing(limit, only)
     if format_ == "json":
-        print(as_json(problems))
+        print(as_json(found))
     elif format_ == "github":
-        if problems:
-            print(as_github(problems, {name: t.field_names for name, t in report.package.tables.items()}))
-        print(summary(report, problems, only, base))
+        # at most LIMIT annotations and one line of totals, however much is wrong
+        if found.total:
+            print(as_github(found, {name: t.field_names for name, t in report.package.tables.items()}))
+        else:
+            print(summary(report, found, only, base).splitlines()[-1])
     else:
-        if problems:
-            print(as_text(problems))
+        if found.total:
+            print(as_text(found))
             print()
-        print(summary(report, problems, only, base))
-    return EXIT_INVALID if problems else EXIT_VALID
+        print(summary(report, found, only, base))
+    return EXIT_INVALID if found.total else EXIT_VALID
 
 
 def files_root(path: str | None) -> tuple[Path, Path | None]:
@@ -262,7 +273,7 @@ def coverage_command(path: str, check: bool) -> int:
     return EXIT_VALID
 
 
-def summary(report, problems, only: str | None = None, base: str | None = None) -> str:
+def summary(report, found, only: str | None = None, base: str | None = None) -> str:
     names = [only] if only else list(report.package.tables)
     width = max(map(len, names), default=0)
     rules = f"; descriptor and schemas of {base}" if base else ""
@@ -270,8 +281,7 @@ def summary(report, problems, only: str | None = None, base: str | None = None) 
     for name in names:
         rows = report.rows.get(name)
         lines.append(f"  {name:<{width}}  {'unreadable' if rows is None else f'{rows} rows'}")
-    count = len(problems)
-    lines.append("valid" if not count else f"INVALID: {count} problem{'s' * (count != 1)}")
+    lines.append(totals(found) if found.total else "valid")
     return "\n".join(lines)
 
 

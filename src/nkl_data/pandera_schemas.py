@@ -11,14 +11,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
+from . import patterns
 from .cast import loaded_type
 from .package import Table
 from .parse import header_problem
-from .problems import Problem
+from .problems import Found, Problem, flag, shown
 from .read import RawTable, arrow, convert
 
 # pandera's names for its built-in checks, and ours.
@@ -33,60 +35,115 @@ BUILTIN_CHECKS = {
 }
 
 
-def build(table: Table, typed: pd.DataFrame | None = None, key_is_unique: bool = False) -> pa.DataFrameSchema:
+def build(table: Table, typed: pd.DataFrame | None = None, uniqueness: bool = True) -> pa.DataFrameSchema:
     """The schema for TABLE's text frame.
 
     TYPED, the same rows already converted (``read.typed``), saves converting each integer and
     date column again for its type and range checks; without it the checks convert for themselves.
-    KEY_IS_UNIQUE says the caller has already proven the primary key unique (see
-    ``strictly_increasing``), which spares the costly uniqueness check.
+    Without UNIQUENESS the schema leaves the primary key and unique columns to the caller
+    (``problems`` checks them itself: pandera's report of many repeats reshapes the whole frame).
     """
     # a one-column primary key is reported as "primary-key", not twice
-    columns = {spec["name"]: _column(spec, [spec["name"]] != table.primary_key, typed) for spec in table.fields}
+    columns = {spec["name"]: _column(spec, uniqueness and [spec["name"]] != table.primary_key, typed) for spec in table.fields}
     return pa.DataFrameSchema(
         columns,
         strict=True,
         ordered=True,
-        unique=None if key_is_unique else (table.primary_key or None),
+        unique=(table.primary_key or None) if uniqueness else None,
         report_duplicates="exclude_first",
         name=table.name,
     )
 
 
-def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> list[Problem]:
-    """Run the schema derived from the table's Frictionless schema on RAW's text, lazily."""
+def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> list[Found]:
+    """Run the schema derived from the table's Frictionless schema on RAW's text, lazily.
+
+    The failing cells of each column and check come back as one ``Flagged``, its message worded once.
+    """
     table = raw.table
+    found: list[Found] = _repeats(raw, file)
     try:
-        build(table, typed, key_is_unique=strictly_increasing(raw.frame, table.primary_key)).validate(raw.frame, lazy=True)
-        return []
+        build(table, typed, uniqueness=False).validate(raw.frame, lazy=True)
+        return found
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-    found = []
-    for case in cases.itertuples(index=False):
-        check = BUILTIN_CHECKS.get(case.check, case.check)
-        if check == "header":
-            found.append(header_problem(table, raw.header, file))
-            continue
-        index = None if _is_missing(case.index) else int(case.index)
-        line = None if index is None else int(raw.lines[index])
-        value = None if _is_missing(case.failure_case) else str(case.failure_case)
-        column = case.column
-        if check == "primary-key":
-            message = f"duplicate primary key ({', '.join(table.primary_key)}): another row above has the same key"
-        else:
-            message = describe(table.field(column), check)
-        found.append(Problem(table.name, line, column, check, message, value, file))
-    return list(dict.fromkeys(found))
+    names = cases["check"].astype(str)
+    checks = names.map({name: BUILTIN_CHECKS.get(name, name) for name in names.unique()})  # one look-up per check
+    if (checks == "header").any():
+        found.append(header_problem(table, raw.header, file))
+    cases = cases.assign(check=checks)[(checks != "header").to_numpy()]
+    placed = cases["index"].notna().to_numpy()
+    for case in cases[~placed].itertuples(index=False):  # a failure of a whole column, if any
+        found.append(Problem(table.name, None, case.column, case.check, describe(table.field(case.column), case.check),
+                             None if _is_missing(case.failure_case) else str(case.failure_case), file))
+    for (column, check), group in cases[placed].groupby(["column", "check"], sort=False):
+        group = group.drop_duplicates("index").sort_values("index")
+        rows, values = group["index"].to_numpy(dtype=np.int64), group["failure_case"].to_numpy()
+        found.append(flag(table.name, file, column, check, rows, raw.lines, describe(table.field(column), check),
+                          lambda row, rows=rows, values=values: _shown(values[np.searchsorted(rows, row)])))
+    return found
+
+
+def _repeats(raw: RawTable, file: str) -> list[Found]:
+    """Repeated primary keys (every repeat after the first) and repeated values of unique columns
+    (every row that holds one), as pandera reports them.
+
+    A key that is strictly increasing, as in a canonical (sorted) file, is proven unique by
+    comparing neighbours; otherwise the key is hashed. Missing cells repeat nothing (``required``
+    reports them).
+    """
+    table, frame = raw.table, raw.frame
+    found: list[Found] = []
+    key = table.primary_key
+    if key and set(key) <= set(frame.columns) and not strictly_increasing(frame, key):
+        cells = frame[key]
+        repeated = _sorted_repeats(frame, key)
+        if repeated is None:
+            repeated = (cells.notna().all(axis=1) & cells.duplicated(keep="first")).to_numpy()
+        found.append(flag(table.name, file, key[0], "primary-key", np.flatnonzero(repeated), raw.lines,
+                          f"duplicate primary key ({', '.join(key)}): another row above has the same key",
+                          lambda row: ", ".join(cells.iloc[row])))
+    for spec in table.fields:
+        name = spec["name"]
+        if spec.get("constraints", {}).get("unique") and [name] != key and name in frame.columns:
+            values = frame[name]
+            repeated = values.notna() & values.duplicated(keep=False)
+            found.append(flag(table.name, file, name, "unique", np.flatnonzero(repeated.to_numpy()), raw.lines,
+                              describe(spec, "unique"), lambda row, values=values: values.iat[row]))
+    return found
+
+
+def _sorted_repeats(frame: pd.DataFrame, key: list[str]) -> np.ndarray | None:
+    """Each row whose one-column KEY repeats the row above, when the key never decreases (a
+    canonical file with a repeated key): then every repeat sits next to its first. None otherwise."""
+    if len(key) != 1:
+        return None
+    values = arrow(frame[key[0]])
+    if values.null_count or len(values) < 2:
+        return None
+    before, after = values.slice(0, len(values) - 1), values.slice(1)
+    if not pc.all(pc.less_equal(before, after)).as_py():
+        return None
+    return np.concatenate([[False], pc.equal(before, after).to_numpy(zero_copy_only=False)])
+
+
+def _shown(value) -> str | None:
+    return None if _is_missing(value) else shown(str(value))
+
+
+LISTED_VALUES = 20  # an enum's values that its message names: a schema may list thousands
 
 
 def describe(spec: dict[str, Any], check: str) -> str:
     """The message for a failed CHECK on field SPEC, worded from the schema itself."""
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
+    allowed = [str(v) for v in constraints.get("enum", [])]
+    more = f", ... ({len(allowed):,} values in all: see the schema)" if len(allowed) > LISTED_VALUES else ""
     messages = {
         "required": "a value is required",
         "type": f"not a valid {kind}" + (" (YYYY-MM-DD, a real calendar date from year 1 to 9999)" if kind == "date" else ""),
-        "enum": "must be one of: " + ", ".join(map(str, constraints.get("enum", []))),
+        "enum": "must be one of: " + ", ".join(allowed[:LISTED_VALUES]) + more,
         "pattern": f"does not match the pattern {constraints.get('pattern')!r}",
         "min-length": f"shorter than {constraints.get('minLength')} characters",
         "max-length": f"longer than {constraints.get('maxLength')} characters",
@@ -118,7 +175,7 @@ def _column(spec: dict[str, Any], unique_check: bool, typed: pd.DataFrame | None
             checks.append(_check("enum", lambda s: s.isin(allowed)))
     if "pattern" in constraints:
         pattern = constraints["pattern"]
-        checks.append(_check("pattern", lambda s: s.str.fullmatch(pattern)))
+        checks.append(_check("pattern", lambda s: _fullmatch(s, pattern)))
     if "minLength" in constraints:
         checks.append(_check("min-length", lambda s, n=constraints["minLength"]: s.str.len() >= n))
     if "maxLength" in constraints:
@@ -136,6 +193,15 @@ def _column(spec: dict[str, Any], unique_check: bool, typed: pd.DataFrame | None
         required=True,
         name=spec["name"],
     )
+
+
+def _fullmatch(values: pd.Series, pattern: str) -> pd.Series:
+    """Whether each value matches PATTERN whole: with RE2, which takes time linear in the value,
+    wherever RE2 means the same (``patterns``); otherwise with Python's engine, through pandas."""
+    if patterns.to_re2(pattern) is None:
+        return values.str.fullmatch(pattern)
+    matched = patterns.fullmatch(arrow(values), pattern)
+    return pd.Series(pc.fill_null(matched, False).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _check(rule: str, keep) -> pa.Check:

@@ -1,15 +1,24 @@
 """One record per problem found in a package, and the ways of printing a list of them.
 
-Every check in the package returns ``Problem`` records; none prints or raises. The record names the
-table, the physical line of the CSV file on which the offending record starts (header = line 1;
-``None`` where no line applies), the column, the rule (``check``) and the offending value.
+Every check in the package returns ``Problem`` records, or ``Flagged`` rows that become records
+when they are listed; none prints or raises. The record names the table, the physical line of the
+CSV file on which the offending record starts (header = line 1; ``None`` where no line applies),
+the column, the rule (``check``) and the offending value.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
+from itertools import islice
+from typing import Union
+
+import numpy as np
 
 from .escape import github_message, github_property, one_line
 
@@ -81,6 +90,110 @@ class Problem:
         return record
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """The rows one check flags in one column of a table: counted at once, each built into a
+    ``Problem`` only when it is listed, so that a file whose every row is wrong costs a count,
+    not a million records nobody will read."""
+
+    table: str
+    file: str
+    column: str | None
+    check: str
+    count: int
+    problem: Callable[[int], Problem]  # the problem of the K-th flagged row, in the file's order
+
+    def problems(self, limit: int | None = None) -> list[Problem]:
+        return [self.problem(k) for k in range(self.count if limit is None else min(limit, self.count))]
+
+
+Found = Union[Problem, Flagged]
+
+
+def flag(table: str, file: str, column: str | None, check: str, rows: Sequence[int] | np.ndarray, lines: np.ndarray,
+         message: str | Callable[[int], str], value: Callable[[int], object] | None = None) -> Flagged:
+    """ROWS (positions, ascending) of a table whose records start on LINES fail CHECK in COLUMN.
+
+    A MESSAGE that is the same for every row is a string, built once; otherwise it is a function of
+    the row's position, as VALUE (the offending value, None for none) is.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+
+    def problem(k: int) -> Problem:
+        row = int(rows[k])
+        shown = None if value is None else value(row)
+        return Problem(table, int(lines[row]), column, check, message if isinstance(message, str) else message(row),
+                       None if shown is None else str(shown), file)
+
+    return Flagged(table, file, column, check, len(rows), problem)
+
+
+def shown(value: str, limit: int = 200) -> str:
+    """VALUE as a report shows it: invisible characters made visible, a huge value cut short
+    (before the characters are looked at, so a cell of 10 MB costs no more than one of 200 bytes)."""
+    visible = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf") and c != "\n" else c for c in value[:limit])
+    return visible if len(value) <= limit else f"{visible}... ({len(value):,} characters)"
+
+
+def expand(found: Iterable[Found], limit: int | None = None) -> list[Problem]:
+    """Every Problem of FOUND, and of each Flagged its first LIMIT rows (all when LIMIT is None)."""
+    return [p for item in found for p in (item.problems(limit) if isinstance(item, Flagged) else [item])]
+
+
+def count(found: Iterable[Found]) -> int:
+    return sum(item.count if isinstance(item, Flagged) else 1 for item in found)
+
+
+GroupKey = tuple[str, str, Union[str, None], str]  # file, table, column, check
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a report prints: the first LIMIT problems in order (None: all), and how many of each
+    kind were found.
+
+    Every check flags its rows in the file's order, so the problems come out in order by merging
+    the checks' streams, and each check builds only the problems that are listed.
+    """
+
+    found: list[Found]
+    counts: Counter[GroupKey]
+    limit: int | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @cached_property
+    def listed(self) -> list[Problem]:
+        streams = [_stream(item) for item in self.found]
+        return list(islice(heapq.merge(*streams, key=lambda p: p.sort_key), self.limit))
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.listed)
+
+    def first_of_each(self, few: int | None) -> list[Problem]:
+        """The first FEW problems of each check (all when FEW is None), in order."""
+        return sort(expand(self.found, few))
+
+
+def listing(found: Iterable[Found], limit: int | None = None) -> Listing:
+    found = list(found)
+    counts: Counter[GroupKey] = Counter()
+    for item in found:
+        counts[(item.file or item.table, item.table, item.column, item.check)] += item.count if isinstance(item, Flagged) else 1
+    return Listing(found, counts, limit)
+
+
+def _stream(item: Found) -> Iterator[Problem]:
+    if isinstance(item, Problem):
+        yield item
+        return
+    for k in range(item.count):
+        yield item.problem(k)
+
+
 class InvalidPackage(ValueError):
     """The package a caller named is not valid; PROBLEMS lists everything found."""
 
@@ -95,34 +208,51 @@ def sort(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.sort_key)
 
 
-def as_text(problems: list[Problem]) -> str:
-    """Grouped by file, sorted by line, each rule's hint given once per file."""
+FEW = 5  # problems the text report lists of each group
+
+
+def as_text(found: Listing | list[Problem]) -> str:
+    """Grouped by file, then by column and rule (in the order of their first lines), each group with
+    its count, its hint and its first few problems; at most the listing's limit of problems in all."""
+    found = _as_listing(found)
+    groups: dict[str, dict[tuple[str | None, str], list[Problem]]] = {}
+    for problem in found.first_of_each(None if found.limit is None else FEW):
+        groups.setdefault(problem.file or problem.table, {}).setdefault((problem.column, problem.check), []).append(problem)
+    room = found.limit
     lines: list[str] = []
-    current = None
-    hinted: set[str] = set()
-    for problem in sort(problems):
-        if problem.file != current:
-            current, hinted = problem.file, set()
-            lines.append(f"{problem.file or problem.table}")
-        lines.append(f"  {str(problem)}")
-        if problem.check not in hinted and problem.check in HINTS:
-            hinted.add(problem.check)
-            lines.append(f"      hint: {HINTS[problem.check]}")
+    for file, by_rule in groups.items():
+        lines.append(file)
+        for (column, check), problems in by_rule.items():
+            total = found.counts[(file, problems[0].table, column, check)]
+            lines.append(f"  {column + ' ' if column else ''}[{check}]: {_problems(total)}")
+            if check in HINTS:
+                lines.append(f"      hint: {HINTS[check]}")
+            shown = problems if room is None else problems[: min(FEW, room)]
+            lines.extend(f"    {problem}" for problem in shown)
+            if room is not None:
+                room -= len(shown)
+            if total > len(shown):
+                lines.append(f"    ... and {total - len(shown):,} more")
     return "\n".join(lines)
 
 
-def as_json(problems: list[Problem]) -> str:
-    return json.dumps({"valid": not problems, "errors": [p.to_json() for p in sort(problems)]}, ensure_ascii=False, indent=2)
+def as_json(found: Listing | list[Problem]) -> str:
+    """{"valid", "errors": the listed problems, "error_count": all problems, "truncated"}."""
+    found = _as_listing(found)
+    return json.dumps({"valid": not found.total, "errors": [p.to_json() for p in found.listed],
+                       "error_count": found.total, "truncated": found.truncated}, ensure_ascii=False, indent=2)
 
 
-def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
-    """GitHub Actions workflow commands, so problems show as annotations on the pull request.
+def as_github(found: Listing | list[Problem], columns: dict[str, list[str]]) -> str:
+    """GitHub Actions workflow commands, so problems show as annotations on the pull request: one
+    for each listed problem, then one with the totals.
 
     COLUMNS maps each table to its column names, to turn a column name into a column number. Each
     annotation is one line whatever the data holds: no value can end it and start a command of its own.
     """
+    found = _as_listing(found)
     lines = []
-    for problem in sort(problems):
+    for problem in found.listed:
         names = columns.get(problem.table, [])
         props = {"file": problem.file or problem.table}
         if problem.line:
@@ -137,4 +267,25 @@ def as_github(problems: list[Problem], columns: dict[str, list[str]]) -> str:
             text += f". Hint: {HINTS[problem.check]}"
         head = ",".join(f"{key}={github_property(value)}" for key, value in props.items())
         lines.append(f"::error {head}::{github_message(text)}")
+    if found.total:
+        lines.append(f"::error title=nkl-data::{github_message(totals(found))}")
     return "\n".join(lines)
+
+
+def totals(found: Listing) -> str:
+    """One line: how many problems, in which files, and how many of them are listed."""
+    files = Counter[str]()
+    for (file, *_), number in found.counts.items():
+        files[file] += number
+    where = ", ".join(f"{file} {number:,}" for file, number in sorted(files.items()))
+    shown = f"; the first {len(found.listed):,} are listed (--max-errors 0 lists all)" if found.truncated else ""
+    return f"INVALID: {_problems(found.total)} ({where}){shown}"
+
+
+def _problems(number: int) -> str:
+    return f"{number:,} problem{'s' * (number != 1)}"
+
+
+def _as_listing(found: Listing | list[Problem]) -> Listing:
+    return found if isinstance(found, Listing) else listing(found)
+

@@ -2,7 +2,9 @@
 
 Each rule is a small function from the loaded package to a list of problems. Rules read typed
 columns; a cell whose text did not convert is already reported by the schema checks and is skipped
-here, so one mistake is reported once. Column names below are the public contract of the tables.
+here, so one mistake is reported once. A rule finds its rows with one vectorised comparison and
+returns them ``Flagged``: a row's message is written only if the row is listed. Column names below
+are the public contract of the tables.
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .package import Table
-from .problems import Problem
+from .problems import Flagged, Found, flag
 from .parse import STRING
 from .read import RawTable, arrow
 
 QUOTE_MAX_WORDS = 30
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A table read and typed, with the lines its records start on."""
@@ -33,70 +38,72 @@ class Loaded:
     def table(self) -> Table:
         return self.raw.table
 
-    def problem(self, index, column: str | None, check: str, message: str, value=None) -> Problem:
-        line = None if index is None else int(self.raw.lines[index])
-        return Problem(self.table.name, line, column, check, message, None if value is None else str(value), self.file)
+    def flag(self, rows, column: str | None, check: str, message: str | Callable[[int], str],
+             value: Callable[[int], object] | None = None) -> Flagged:
+        """The rows ROWS (a boolean mask, missing meaning no, or positions) fail CHECK in COLUMN;
+        MESSAGE and VALUE as ``problems.flag`` takes them."""
+        return flag(self.table.name, self.file, column, check, _positions(rows), self.raw.lines, message, value)
 
 
 Package = dict[str, Loaded]
-Rule = Callable[[Package], list[Problem]]
+Rule = Callable[[Package], list[Found]]
 
 
-def count_order(package: Package) -> list[Problem]:
-    problems = []
+def count_order(package: Package) -> list[Found]:
+    found = []
     for loaded in _with_columns(package, "count_low", "count_best", "count_high"):
         frame = loaded.typed
         for low, high in (("count_low", "count_best"), ("count_best", "count_high"), ("count_low", "count_high")):
-            bad = frame.index[(frame[low] > frame[high]).fillna(False)]
-            for i in bad:
-                problems.append(loaded.problem(i, high, "count-order", f"{high} is less than {low} ({frame[low][i]})", frame[high][i]))
-    return problems
+            found.append(loaded.flag(frame[low] > frame[high], high, "count-order",
+                                     lambda i, frame=frame, low=low, high=high: f"{high} is less than {low} ({frame[low].iat[i]})",
+                                     lambda i, frame=frame, high=high: frame[high].iat[i]))
+    return found
 
 
-def date_order(package: Package) -> list[Problem]:
+def date_order(package: Package) -> list[Found]:
     """A date never falls before the date its field's "notBefore" names (a due date, a period's end)."""
-    problems = []
+    found = []
     for loaded in package.values():
         frame = loaded.typed
         for column, spec in loaded.table.specs.items():
             earlier = spec.get("notBefore")
             if not earlier or not {column, earlier} <= set(frame.columns):
                 continue
-            for i in frame.index[(frame[column] < frame[earlier]).fillna(False)]:
-                problems.append(loaded.problem(i, column, "date-order",
-                                               f"{column} is before {earlier} ({_day(frame[earlier][i])})", _day(frame[column][i])))
-    return problems
+            found.append(loaded.flag(frame[column] < frame[earlier], column, "date-order",
+                                     lambda i, frame=frame, column=column, earlier=earlier:
+                                         f"{column} is before {earlier} ({_day(frame[earlier].iat[i])})",
+                                     lambda i, frame=frame, column=column: _day(frame[column].iat[i])))
+    return found
 
 
-def no_future_dates(package: Package, today: dt.date | None = None) -> list[Problem]:
+def no_future_dates(package: Package, today: dt.date | None = None) -> list[Found]:
     limit = pd.Timestamp(today or dt.date.today())
-    problems = []
+    found = []
     for loaded in package.values():
         for column in _date_columns(loaded):
             values = loaded.typed[column]
-            for i in values.index[(values > limit).fillna(False)]:
-                problems.append(loaded.problem(i, column, "future-date", f"the date is after today ({limit.date()})", _day(values[i])))
-    return problems
+            found.append(loaded.flag(values > limit, column, "future-date", f"the date is after today ({limit.date()})",
+                                     lambda i, values=values: _day(values.iat[i])))
+    return found
 
 
-def date_precision(package: Package) -> list[Problem]:
+def date_precision(package: Package) -> list[Found]:
     """A month-precise date is the 1st of its month; a year-precise one is 1 January."""
-    problems = []
+    found = []
     for loaded, column, precision_column in _dated(package):
-        precision = loaded.typed[precision_column]
-        coarse = loaded.typed.index[(precision != "day").fillna(False).to_numpy()]  # most rows are day-precise
-        dates, precision = loaded.typed[column][coarse], precision[coarse].astype("string")
-        text = loaded.raw.frame[column][coarse]  # valid dates only (typed is missing elsewhere): compare the text's tail
-        not_first = (precision == "month") & ~text.str.endswith("-01")
-        not_new_year = (precision == "year") & ~text.str.endswith("-01-01")
-        wrong = (not_first | not_new_year) & dates.notna()
-        for i in coarse[wrong.fillna(False).to_numpy()]:
-            problems.append(loaded.problem(i, column, "date-precision",
-                                           f"with {precision_column} {precision[i]} the date must be the first day of the {precision[i]}", _day(dates[i])))
-    return problems
+        precision = arrow(loaded.raw.frame[precision_column])
+        text = arrow(loaded.raw.frame[column])  # valid dates only (typed is missing elsewhere): compare the text's tail
+        dates = loaded.typed[column]
+        valid = pa.array(dates.notna().to_numpy())
+        for unit, first_day in (("month", "-01"), ("year", "-01-01")):
+            wrong = pc.and_(pc.and_(pc.equal(precision, unit), pc.invert(pc.ends_with(text, first_day))), valid)
+            found.append(loaded.flag(wrong, column, "date-precision",
+                                     f"with {precision_column} {unit} the date must be the first day of the {unit}",
+                                     lambda i, dates=dates: _day(dates.iat[i])))
+    return found
 
 
-def not_after_source(package: Package) -> list[Problem]:
+def not_after_source(package: Package) -> list[Found]:
     """An event cannot be dated after the page that reports it was published.
 
     A source dated only to the month or year is given until the end of that month or year.
@@ -111,7 +118,7 @@ def not_after_source(package: Package) -> list[Problem]:
     latest = latest.where(precision != "year", published + pd.offsets.YearEnd(0))
     latest_by_source = pd.Series(latest.to_numpy(), index=frame["source_id"].astype(str).to_numpy())
     latest_by_source = latest_by_source[~latest_by_source.index.duplicated()]
-    problems = []
+    found = []
     for loaded in package.values():
         # a date that may fall after its source (a deadline) says so in the schema: "mayFollowSource"
         column = loaded.table.event_date
@@ -119,94 +126,93 @@ def not_after_source(package: Package) -> list[Problem]:
             continue
         dates = loaded.typed[column]
         cited = loaded.typed["source_id"]
-        found = pc.index_in(arrow(cited), value_set=pa.array(latest_by_source.index, STRING))
-        found = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
-        limit = pd.Series(latest_by_source.to_numpy()[found], index=cited.index).where(found >= 0)
-        for i in loaded.typed.index[(dates > limit).fillna(False)]:
-            problems.append(loaded.problem(i, column, "source-date",
-                                           f"the date is after its source {loaded.typed['source_id'][i]} was published ({_day(limit[i])})", _day(dates[i])))
-    return problems
+        known = pc.index_in(arrow(cited), value_set=pa.array(latest_by_source.index, STRING))
+        known = pc.fill_null(known, -1).to_numpy(zero_copy_only=False)
+        limit = pd.Series(latest_by_source.to_numpy()[known], index=cited.index).where(known >= 0)
+        found.append(loaded.flag(dates > limit, column, "source-date",
+                                 lambda i, cited=cited, limit=limit: f"the date is after its source {cited.iat[i]} was published ({_day(limit.iat[i])})",
+                                 lambda i, dates=dates: _day(dates.iat[i])))
+    return found
 
 
-def id_starts_with_date(package: Package) -> list[Problem]:
-    problems = []
+def id_starts_with_date(package: Package) -> list[Found]:
+    found = []
     for loaded in package.values():
         id_column, date_column = (loaded.table.primary_key or [None])[0], loaded.table.event_date
         if date_column is None or not {id_column, date_column} <= set(loaded.typed.columns):
             continue
         ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
         prefix = pc.binary_join_element_wise(arrow(dates), pa.scalar("-", STRING), pa.scalar("", STRING))
-        mismatch = pc.fill_null(pc.not_equal(pc.utf8_slice_codeunits(arrow(ids), 0, 11), prefix), False)
-        for i in loaded.typed.index[mismatch.to_numpy(zero_copy_only=False)]:
-            problems.append(loaded.problem(i, id_column, "id-date", f"the id must start with the row's {date_column} ({dates[i]}-)", ids[i]))
-    return problems
+        mismatch = pc.not_equal(pc.utf8_slice_codeunits(arrow(ids), 0, 11), prefix)
+        found.append(loaded.flag(mismatch, id_column, "id-date",
+                                 lambda i, dates=dates, date_column=date_column: f"the id must start with the row's {date_column} ({dates.iat[i]}-)",
+                                 lambda i, ids=ids: ids.iat[i]))
+    return found
 
 
-def vague_words(package: Package) -> list[Problem]:
+def vague_words(package: Package) -> list[Found]:
     """A vague word becomes numbers by one rule, kept in the schema (quantity_text's vagueWords)."""
-    problems = []
+    found = []
     for loaded in _with_columns(package, "quantity_text", "count_low", "count_best", "count_high"):
         words = next((f.get("vagueWords") for f in loaded.table.fields if f["name"] == "quantity_text"), None)
         if not words:
             continue
         frame = loaded.typed
         text = pc.utf8_lower(pc.utf8_trim_whitespace(arrow(frame["quantity_text"])))
-        vague = pc.fill_null(pc.is_in(text, value_set=pa.array(list(words), STRING)), False)
-        for i in frame.index[vague.to_numpy(zero_copy_only=False)]:
-            low = words[text[i].as_py()]
-            if pd.isna(frame["count_low"][i]) or frame["count_low"][i] != low or pd.notna(frame["count_best"][i]) or pd.notna(frame["count_high"][i]):
-                problems.append(loaded.problem(i, "count_low", "quantity-rule",
-                                               f"{frame['quantity_text'][i]!r} means count_low {low} with count_best and count_high empty",
-                                               "" if pd.isna(frame["count_low"][i]) else frame["count_low"][i]))
-    return problems
+        word = pc.index_in(text, value_set=pa.array(list(words), STRING))  # null: not a vague word
+        low = pd.Series(pc.take(pa.array(list(words.values()), pa.int64()), word).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get).array,
+                        index=frame.index)
+        counted = frame["count_low"].eq(low).fillna(False) & frame["count_best"].isna() & frame["count_high"].isna()
+        found.append(loaded.flag(low.notna() & ~counted, "count_low", "quantity-rule",
+                                 lambda i, frame=frame, low=low: f"{frame['quantity_text'].iat[i]!r} means count_low {low.iat[i]} "
+                                                                 "with count_best and count_high empty",
+                                 lambda i, frame=frame: "" if pd.isna(frame["count_low"].iat[i]) else frame["count_low"].iat[i]))
+    return found
 
 
-def quote_length(package: Package) -> list[Problem]:
-    problems = []
+def quote_length(package: Package) -> list[Found]:
+    found = []
     for loaded in _with_columns(package, "quote"):
         quotes = loaded.typed["quote"]
         words = quotes.str.split().str.len()
-        for i in quotes.index[(words > QUOTE_MAX_WORDS).fillna(False)]:
-            problems.append(loaded.problem(i, "quote", "quote-length", f"the quote has {words[i]} words; at most {QUOTE_MAX_WORDS} are allowed", quotes[i]))
-    return problems
+        found.append(loaded.flag(words > QUOTE_MAX_WORDS, "quote", "quote-length",
+                                 lambda i, words=words: f"the quote has {words.iat[i]} words; at most {QUOTE_MAX_WORDS} are allowed",
+                                 lambda i, quotes=quotes: quotes.iat[i]))
+    return found
 
 
-def iso_codes(package: Package) -> list[Problem]:
+def iso_codes(package: Package) -> list[Found]:
     """iso3 must be a real ISO 3166-1 code and iso2 the same country's alpha-2 code."""
     import pycountry
 
     loaded = package.get("countries")
     if loaded is None or not {"iso3", "iso2"} <= set(loaded.typed.columns):
         return []
-    problems = []
-    frame = loaded.typed
-    for i in frame.index:
-        iso3, iso2 = frame["iso3"][i], frame["iso2"][i]
-        if pd.isna(iso3):
-            continue
-        country = pycountry.countries.get(alpha_3=iso3)
-        if country is None:
-            problems.append(loaded.problem(i, "iso3", "iso-code", "not an ISO 3166-1 alpha-3 code", iso3))
-        elif not pd.isna(iso2) and iso2 != country.alpha_2:
-            problems.append(loaded.problem(i, "iso2", "iso-code", f"{iso3} is {country.name}, whose alpha-2 code is {country.alpha_2}", iso2))
-    return problems
+    iso3, iso2 = loaded.typed["iso3"], loaded.typed["iso2"]
+    countries = {code: pycountry.countries.get(alpha_3=code) for code in iso3.dropna().unique()}  # each code looked up once
+    alpha_2 = iso3.map({code: country.alpha_2 for code, country in countries.items() if country is not None})
+    return [
+        loaded.flag(iso3.notna() & alpha_2.isna(), "iso3", "iso-code", "not an ISO 3166-1 alpha-3 code", lambda i: iso3.iat[i]),
+        loaded.flag(alpha_2.notna() & iso2.notna() & (iso2 != alpha_2), "iso2", "iso-code",
+                    lambda i: f"{iso3.iat[i]} is {countries[iso3.iat[i]].name}, whose alpha-2 code is {alpha_2.iat[i]}",
+                    lambda i: iso2.iat[i]),
+    ]
 
 
-def language_tags(package: Package) -> list[Problem]:
+def language_tags(package: Package) -> list[Found]:
     import langcodes
 
-    problems = []
+    found = []
     for loaded in _with_columns(package, "language"):
         tags = loaded.typed["language"]
         invalid = {tag for tag in tags.dropna().unique() if not langcodes.tag_is_valid(tag)}
-        for i in tags.index[tags.isin(invalid)]:
-                problems.append(loaded.problem(i, "language", "language", "not a valid BCP 47 language tag", tags[i]))
-    return problems
+        found.append(loaded.flag(tags.isin(invalid), "language", "language", "not a valid BCP 47 language tag", lambda i, tags=tags: tags.iat[i]))
+    return found
 
 
-def foreign_keys(package: Package) -> list[Problem]:
+def foreign_keys(package: Package) -> list[Found]:
     """Every reference named in a schema's foreignKeys must exist in the referenced table."""
-    problems = []
+    found = []
     for loaded in package.values():
         for key in loaded.table.foreign_keys:
             fields = _as_list(key["fields"])
@@ -219,21 +225,21 @@ def foreign_keys(package: Package) -> list[Problem]:
             if len(fields) == 1:  # Arrow kernels: a million references cost a few milliseconds
                 cells = arrow(refs[fields[0]])
                 known = pc.is_in(cells, value_set=arrow(target.raw.frame[target_fields[0]].dropna()))
-                broken = pc.and_not(pc.is_valid(cells), pc.fill_null(known, False)).to_numpy(zero_copy_only=False)
+                broken = pc.and_not(pc.is_valid(cells), pc.fill_null(known, False))
             else:
                 known = set(target.raw.frame[target_fields].dropna().itertuples(index=False, name=None))
                 present = refs.notna().all(axis=1)
                 broken = present & pd.Series([ref not in known for ref in refs.itertuples(index=False, name=None)], index=refs.index)
-            for i in refs.index[broken]:
-                ref = [refs[f][i] for f in fields]
-                value = ", ".join(ref)
-                problems.append(loaded.problem(i, fields[0], "foreign-key",
-                                               f"no row in {target_name} has {'/'.join(target_fields)} = {value}", value))
-            problems += _same_values(loaded, target, key)
-    return problems
+            value = lambda i, refs=refs: ", ".join(refs.iloc[i])  # noqa: E731
+            found.append(loaded.flag(broken, fields[0], "foreign-key",
+                                     lambda i, value=value, target_name=target_name, target_fields=target_fields:
+                                         f"no row in {target_name} has {'/'.join(target_fields)} = {value(i)}",
+                                     value))
+            found += _same_values(loaded, target, key)
+    return found
 
 
-def _same_values(loaded: Loaded, target: Loaded, key: dict) -> list[Problem]:
+def _same_values(loaded: Loaded, target: Loaded, key: dict) -> list[Found]:
     """A reference whose key declares "sameValues" {column: target column} must agree with the row it names.
 
     A figure taken from a state's report is about that state: the row's country_iso3 is the report's state_iso3.
@@ -243,25 +249,36 @@ def _same_values(loaded: Loaded, target: Loaded, key: dict) -> list[Problem]:
     columns, target_columns = set(loaded.raw.frame.columns), set(target.raw.frame.columns)
     if not pairs or len(fields) != 1 or not ({fields[0], *pairs} <= columns and {target_fields[0], *pairs.values()} <= target_columns):
         return []
-    ref = loaded.raw.frame[fields[0]]
-    named = target.raw.frame.drop_duplicates(target_fields[0]).set_index(target_fields[0])
-    found = ref.notna() & ref.isin(named.index)
-    problems = []
+    ref = arrow(loaded.raw.frame[fields[0]])
+    named = target.raw.frame.dropna(subset=target_fields[:1]).drop_duplicates(target_fields[0])
+    at = pc.index_in(ref, value_set=arrow(named[target_fields[0]]))  # the referenced row; null: none
+    found = []
     for column, target_column in pairs.items():
-        expected = named[target_column].reindex(ref[found]).set_axis(ref.index[found])
-        actual = loaded.raw.frame[column][found]
-        for i in actual.index[(actual != expected).fillna(actual.isna() != expected.isna())]:
-            problems.append(loaded.problem(i, column, "reference-match",
-                                           f"{fields[0]} {ref[i]} has {target_column} {expected[i]}; {column} must be the same", actual[i]))
-    return problems
+        expected, actual = pc.take(arrow(named[target_column]), at), arrow(loaded.raw.frame[column])
+        same = pc.or_kleene(pc.equal(actual, expected), pc.and_(pc.is_null(actual), pc.is_null(expected)))
+        found.append(loaded.flag(pc.and_not(pc.is_valid(at), pc.fill_null(same, False)), column, "reference-match",
+                                 lambda i, column=column, target_column=target_column, expected=expected:
+                                     f"{fields[0]} {ref[i].as_py()} has {target_column} {expected[i].as_py()}; {column} must be the same",
+                                 lambda i, actual=actual: actual[i].as_py()))
+    return found
 
 
 RULES: list[Rule] = [count_order, date_order, no_future_dates, date_precision, not_after_source,
                      id_starts_with_date, vague_words, quote_length, iso_codes, language_tags, foreign_keys]
 
 
-def run(package: Package) -> list[Problem]:
-    return [problem for rule in RULES for problem in rule(package)]
+def run(package: Package) -> list[Found]:
+    return [found for rule in RULES for found in rule(package)]
+
+
+def _positions(rows) -> np.ndarray:
+    """Row positions from a boolean mask (pandas, Arrow or numpy; missing means no) or from positions."""
+    if isinstance(rows, (pa.Array, pa.ChunkedArray)):
+        rows = pc.fill_null(rows, False).to_numpy(zero_copy_only=False)
+    elif isinstance(rows, pd.Series):
+        rows = rows.fillna(False).to_numpy(dtype=bool) if rows.dtype != bool else rows.to_numpy()
+    rows = np.asarray(rows)
+    return np.flatnonzero(rows) if rows.dtype == bool else rows.astype(np.int64)
 
 
 def _with_columns(package: Package, *columns: str) -> Iterable[Loaded]:

@@ -4,6 +4,9 @@ fields and tables. Every problem is collected (lazy validation); nothing stops a
 Parsing, casting and the hygiene checks are Arrow kernels, which release the GIL: a worker thread
 runs them while this thread imports pandas and pandera (about half a second) and then runs the
 pandera checks and the rules.
+
+Checks flag failing rows in bulk (``problems.Flagged``); a row's problem is built only when a
+report lists it, so a file where every row is wrong costs counting, not a million records.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +23,7 @@ from . import hygiene
 from .cast import Cells, cast_columns
 from .package import DESCRIPTOR, Package, Table, open_package
 from .parse import CsvError, header_problem, parse
-from .problems import Problem
+from .problems import Found, Listing, Problem, count, expand, listing
 
 DATASETS = "datasets"  # where the descriptor's tables live (descriptor.RESOURCE_PATH)
 
@@ -32,13 +36,26 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Report:
     package: Package
-    problems: list[Problem]
+    found: list[Found]
     rows: dict[str, int]
     frames: dict[str, pd.DataFrame]
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.error_count
+
+    @cached_property
+    def error_count(self) -> int:
+        return count(self.found)
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """Every problem, built: on a file where most rows are wrong, a million of them (see ``listing``)."""
+        return expand(self.found)
+
+    def listing(self, limit: int | None = None, table: str | None = None) -> Listing:
+        """The first LIMIT problems (of TABLE only, when given) in order, and the count of every kind."""
+        return listing([item for item in self.found if table is None or item.table == table], limit)
 
 
 def validate(source: str | Path | Package | None = None, *, paths_from_root: bool = False) -> Report:
@@ -49,13 +66,13 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
     show = (lambda path: path.relative_to(package.root.resolve()).as_posix()) if paths_from_root else _display
     files = {name: show(table.path) for name, table in package.tables.items()}
     smallest_first = [table.name for table in sorted(package.tables.values(), key=_size)]
-    checked: dict[str, tuple[RawTable, pd.DataFrame, list[Problem]]] = {}
-    found: dict[str, list[Problem]] = {}
+    checked: dict[str, tuple[RawTable, pd.DataFrame, list[Found]]] = {}
+    found: dict[str, list[Found]] = {}
     with ThreadPoolExecutor(max_workers=1) as worker:
         # The worker runs its tasks in the order given. It parses the largest file first, since
         # that parse is what the import below can hide; it casts the small tables first, so that
         # this thread checks them while the largest is cast; then it sweeps the tables for
-        # hygiene problems while this thread runs the pandera checks.
+        # hygiene problems while this thread runs the pandera checks and the rules.
         parsed = {name: worker.submit(parse, package.tables[name], files[name]) for name in reversed(smallest_first)}
         cast = {name: worker.submit(_cast, parsed[name]) for name in smallest_first}
         swept = {name: worker.submit(_sweep, parsed[name], files[name]) for name in reversed(smallest_first)}
@@ -72,16 +89,16 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
                 continue
             converted = read.typed(raw, cast[name].result())
             checked[name] = raw, converted, pandera_schemas.problems(raw, file, converted)
+        loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
+        across = rules.run(loaded)  # while the worker sweeps
         for name, (raw, _, schema) in checked.items():
             # a column of fixed form is swept only where the schema found something, for a clearer message
             fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
-            failed = sorted({p.column for p in schema} & fixed)
+            failed = sorted({p.column for p in schema if count([p])} & fixed)
             found[name] = [*raw.problems, *schema, *swept[name].result(), *hygiene.cell_problems(parsed[name].result(), files[name], failed)]
-    loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
-    problems = [problem for name in package.tables for problem in found[name]]
-    problems.extend(rules.run(loaded))
+    problems = [problem for name in package.tables for problem in found[name]] + across
     problems.extend(unnamed_files(package, show))
-    return Report(package, problems, {name: len(item.raw.frame) for name, item in loaded.items()},
+    return Report(package, [item for item in problems if count([item])], {name: len(item.raw.frame) for name, item in loaded.items()},
                   {name: item.typed for name, item in loaded.items()})
 
 
@@ -109,7 +126,7 @@ def _cast(parsed: Future) -> dict[str, Cells]:
     return cast_columns(table.cells, table.table.fields)
 
 
-def _sweep(parsed: Future, file: str) -> list[Problem]:
+def _sweep(parsed: Future, file: str) -> list[Found]:
     """The hygiene checks of the columns that need them whatever the schema finds."""
     try:
         table = parsed.result()
