@@ -37,7 +37,9 @@ def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0,
     for folder in ("schemas", "datasets"):
         shutil.rmtree(outdir / folder, ignore_errors=True)
         shutil.copytree(root / folder, outdir / folder)
-    shipped = {name: _text(root / "datasets" / f"{name}.csv") for name in ("worker_movements", "sources", "countries", "state_reports")}
+    shipped = {
+        name: _text(root / "datasets" / f"{name}.csv") for name in ("worker_movements", "sources", "countries", "state_reports")
+    }
     schema = open_package(root).table("worker_movements")
     rng = np.random.default_rng(seed)
     frame = shipped["worker_movements"].iloc[rng.integers(0, len(shipped["worker_movements"]), rows)].reset_index(drop=True)
@@ -54,7 +56,7 @@ def generate(rows: int, outdir: Path, source: Path | None = None, seed: int = 0,
         wrong = np.flatnonzero(every % wrong_every == wrong_every // 2)
         breakers = list(WRONG.values())
         for turn, breaker in enumerate(breakers):
-            breaker(frame, wrong[turn::len(breakers)], shipped)
+            breaker(frame, wrong[turn :: len(breakers)], shipped)
     frame[schema.field_names].to_csv(outdir / "datasets" / "worker_movements.csv", index=False, lineterminator="\n")
     return outdir
 
@@ -96,11 +98,13 @@ def _vague(frame: pd.DataFrame, where: np.ndarray, words: dict[str, int], rng: n
 
 def _two_line_notes(frame: pd.DataFrame, where: np.ndarray) -> None:
     """The row's own note broken after its first sentence (or in the middle) onto a second line."""
+
     def broken(note: str) -> str:
         cut = note.find(". ")
         if cut < 0:
             cut = note.find(" ", len(note) // 2)
-        return f"{note}\nRead again later." if cut < 0 else f"{note[: cut + 1]}\n{note[cut + 2:]}"
+        return f"{note}\nRead again later." if cut < 0 else f"{note[: cut + 1]}\n{note[cut + 2 :]}"
+
     frame.loc[where, "notes"] = frame.loc[where, "notes"].map(broken)
 
 
@@ -112,12 +116,14 @@ def _set(**cells: str) -> Breaker:
     def breaker(frame: pd.DataFrame, at: np.ndarray, shipped: dict[str, pd.DataFrame]) -> None:
         for column, value in cells.items():
             frame.loc[at, column] = value
+
     return breaker
 
 
 def _edit(column: str, change: Callable[[pd.Series], pd.Series]) -> Breaker:
     def breaker(frame: pd.DataFrame, at: np.ndarray, shipped: dict[str, pd.DataFrame]) -> None:
         frame.loc[at, column] = change(frame.loc[at, column]).to_numpy()
+
     return breaker
 
 

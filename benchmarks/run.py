@@ -68,8 +68,10 @@ def measure(commands: dict[str, tuple[list[str], int, int]], interleaved: bool) 
     else:
         for name, (argv, count, expect) in commands.items():
             runs[name] = [run_once(argv, expect) for _ in range(count)]
-    return {name: (statistics.median(t for t, _ in results), statistics.median(m for _, m in results))
-            for name, results in runs.items()}
+    return {
+        name: (statistics.median(t for t, _ in results), statistics.median(m for _, m in results))
+        for name, results in runs.items()
+    }
 
 
 def main() -> None:
@@ -87,14 +89,19 @@ def main() -> None:
         for rows in (args.rows, args.rows // 10):
             for kind, wrong_every in KINDS.items():
                 folders[kind, rows] = work / f"{kind.replace(' ', '-')}-{rows}"
-                subprocess.run([PY, str(HERE / "generate.py"), str(rows), str(folders[kind, rows]), "--wrong-every", str(wrong_every)],
-                               check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [PY, str(HERE / "generate.py"), str(rows), str(folders[kind, rows]), "--wrong-every", str(wrong_every)],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
         commands = _commands(folders, args)
         found = _found(folders["wrong", args.rows])
         print(_machine())
         big = folders["valid", args.rows] / "datasets" / "worker_movements.csv"
-        print(f"worker_movements: {args.rows:,} rows ({big.stat().st_size / 2**20:.0f} MiB) sampled from the shipped rows (benchmarks/generate.py), "
-              f"and {args.rows // 10:,}; wrong: every row breaks a rule; wrong 1 in 10: one row in ten does")
+        print(
+            f"worker_movements: {args.rows:,} rows ({big.stat().st_size / 2**20:.0f} MiB) sampled from the shipped rows (benchmarks/generate.py), "
+            f"and {args.rows // 10:,}; wrong: every row breaks a rule; wrong 1 in 10: one row in ten does"
+        )
         print(f"median of {args.runs} runs (frictionless: {args.frictionless_runs})")
         results = {}
         for interleaved in (False, True):
@@ -106,7 +113,11 @@ def main() -> None:
         print(f"\n{'target':<58} {'back to back':>12} {'interleaved':>12} {'target':>8}  met")
         for name, target, ratio in _ratios(args.rows):
             values = [_value(ratio, figures) for figures in results.values()]
-            print(f"{name:<58} " + " ".join(f"{'-' if v is None else f'{v:.2f}':>12}" for v in values) + f" {target:>8}  {_met(values, target)}")
+            print(
+                f"{name:<58} "
+                + " ".join(f"{'-' if v is None else f'{v:.2f}':>12}" for v in values)
+                + f" {target:>8}  {_met(values, target)}"
+            )
         print(f"{'2. problems in the wrong table: found / listed (--max-errors 1000)':<58} {found:>25}")
         if args.scaling_runs:
             _scaling(work / "scaling", args.scaling_runs)
@@ -120,16 +131,32 @@ def _commands(folders: dict[tuple[str, int], Path], args) -> dict[str, tuple[lis
     statements = shipped / "datasets" / "statements.csv"
     commands = {
         # the rows hold quoted notes of two lines, which the parser must expect
-        f"floor: import pandera.pandas + pyarrow read ({_size(args.rows)})": ([PY, "-c", "import pandera.pandas, pyarrow.csv as c; "
-                                                             f"c.read_csv({str(big)!r}, parse_options=c.ParseOptions(newlines_in_values=True))"], args.runs, 0),
-        f"frictionless validate ({_size(args.rows)})": ([str(BIN / "frictionless"), "validate", str(folders["valid", args.rows] / "datapackage.json")],
-                                                        args.frictionless_runs, 0),
-        **{f"nkl-data validate ({kind}, {_size(rows)})": (validate(folder), args.runs, 1 if KINDS[kind] else 0)
-           for (kind, rows), folder in folders.items()},
+        f"floor: import pandera.pandas + pyarrow read ({_size(args.rows)})": (
+            [
+                PY,
+                "-c",
+                "import pandera.pandas, pyarrow.csv as c; "
+                f"c.read_csv({str(big)!r}, parse_options=c.ParseOptions(newlines_in_values=True))",
+            ],
+            args.runs,
+            0,
+        ),
+        f"frictionless validate ({_size(args.rows)})": (
+            [str(BIN / "frictionless"), "validate", str(folders["valid", args.rows] / "datapackage.json")],
+            args.frictionless_runs,
+            0,
+        ),
+        **{
+            f"nkl-data validate ({kind}, {_size(rows)})": (validate(folder), args.runs, 1 if KINDS[kind] else 0)
+            for (kind, rows), folder in folders.items()
+        },
         "python: pandas.read_csv(statements)": ([PY, "-c", f"import pandas; pandas.read_csv({str(statements)!r})"], args.runs, 0),
         "python: nkl_data.load('statements')": ([PY, "-c", "import nkl_data; nkl_data.load('statements')"], args.runs, 0),
-        "import of the validation libraries": ([PY, "-c", "import pandas, pandera.pandas, pyarrow.csv, pyarrow.compute, pycountry, langcodes"],
-                                               args.runs, 0),
+        "import of the validation libraries": (
+            [PY, "-c", "import pandas, pandera.pandas, pyarrow.csv, pyarrow.compute, pycountry, langcodes"],
+            args.runs,
+            0,
+        ),
         "nkl-data validate (shipped package)": (validate(shipped), args.runs, 0),
     }
     return {name: command for name, command in commands.items() if command[1] > 0}
@@ -146,17 +173,32 @@ def _ratios(rows: int):
     ]
     for kind in ("wrong", "wrong 1 in 10"):
         w = f"nkl-data validate ({kind}, {big})"
-        ratios += [(f"2. {kind} / valid, time ({big})", "<= 1.5", lambda f, w=w: f[w][0] / f[v][0]),
-                   (f"2. {kind} / valid, peak memory ({big})", "<= 1.5", lambda f, w=w: f[w][1] / f[v][1])]
+        ratios += [
+            (f"2. {kind} / valid, time ({big})", "<= 1.5", lambda f, w=w: f[w][0] / f[v][0]),
+            (f"2. {kind} / valid, peak memory ({big})", "<= 1.5", lambda f, w=w: f[w][1] / f[v][1]),
+        ]
     for kind in KINDS:
-        ratios.append((f"4. time per row, {big} / {small} ({kind})", "<= 1.2",
-                       lambda f, kind=kind: (f[f"nkl-data validate ({kind}, {big})"][0] / rows)
-                                            / (f[f"nkl-data validate ({kind}, {small})"][0] / (rows // 10))))
+        ratios.append(
+            (
+                f"4. time per row, {big} / {small} ({kind})",
+                "<= 1.2",
+                lambda f, kind=kind: (
+                    (f[f"nkl-data validate ({kind}, {big})"][0] / rows)
+                    / (f[f"nkl-data validate ({kind}, {small})"][0] / (rows // 10))
+                ),
+            )
+        )
     return ratios + [
-        ("load(statements) / pandas.read_csv(statements)", "<= 1.3",
-         lambda f: f["python: nkl_data.load('statements')"][0] / f["python: pandas.read_csv(statements)"][0]),
-        ("validate shipped / import of validation libraries", "<= 1.3",
-         lambda f: f["nkl-data validate (shipped package)"][0] / f["import of the validation libraries"][0]),
+        (
+            "load(statements) / pandas.read_csv(statements)",
+            "<= 1.3",
+            lambda f: f["python: nkl_data.load('statements')"][0] / f["python: pandas.read_csv(statements)"][0],
+        ),
+        (
+            "validate shipped / import of validation libraries",
+            "<= 1.3",
+            lambda f: f["nkl-data validate (shipped package)"][0] / f["import of the validation libraries"][0],
+        ),
     ]
 
 
@@ -188,25 +230,31 @@ def _found(folder: Path) -> str:
 
 
 def _scaling(outdir: Path, runs: int) -> None:
-    result = subprocess.run([PY, str(HERE / "scaling.py"), str(outdir), "--runs", str(runs)], check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [PY, str(HERE / "scaling.py"), str(outdir), "--runs", str(runs)], check=True, capture_output=True, text=True
+    )
     cases: dict[str, list[dict]] = {}
     for line in result.stdout.splitlines():
         case = json.loads(line)
         cases.setdefault(case["case"], []).append(case)
     print(f"\n3. added seconds (median of {runs}, in one warm process, less the shipped package's time)")
     print(f"{'case':<40} {'smaller':>20} {'larger':>20} {'per unit, larger / smaller':>27}  target  met")
-    for (small, large) in cases.values():
+    for small, large in cases.values():
         ratio = (large["added"] / large["size"]) / (small["added"] / small["size"])
-        print(f"{large['grows']:<40} {small['size']:>10,}: {small['added']:>6.3f} {large['size']:>10,}: {large['added']:>6.3f} {ratio:>27.2f}  <= 1.2"
-              f"  {_met([ratio], '<= 1.2')}")
+        print(
+            f"{large['grows']:<40} {small['size']:>10,}: {small['added']:>6.3f} {large['size']:>10,}: {large['added']:>6.3f} {ratio:>27.2f}  <= 1.2"
+            f"  {_met([ratio], '<= 1.2')}"
+        )
 
 
 def _machine() -> str:
     from importlib.metadata import version
 
     libraries = ", ".join(f"{name} {version(name)}" for name in ("pandas", "pandera", "pyarrow", "frictionless"))
-    return (f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}\n"
-            f"{libraries}; load average (1, 5, 15 min) at the start: {_load()}")
+    return (
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}\n"
+        f"{libraries}; load average (1, 5, 15 min) at the start: {_load()}"
+    )
 
 
 def _load() -> str:

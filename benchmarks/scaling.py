@@ -97,7 +97,9 @@ def main() -> None:
     for case, grows, *sizes in CASES:
         for size in sizes:
             package = build(case, size, args.outdir / f"{case}-{size}")
-            print(json.dumps({"case": case, "grows": grows, "size": size, "added": seconds(package, args.runs) - base}), flush=True)
+            print(
+                json.dumps({"case": case, "grows": grows, "size": size, "added": seconds(package, args.runs) - base}), flush=True
+            )
             shutil.rmtree(package)
 
 

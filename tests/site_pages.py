@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from support import PackageCopy
 
@@ -28,7 +29,21 @@ class Element:
 class Page(HTMLParser):
     """Every element of an HTML page with its ancestors, as a browser's parser would nest them."""
 
-    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed", "track"}
+    VOID: ClassVar[set[str]] = {
+        "meta",
+        "link",
+        "br",
+        "img",
+        "input",
+        "hr",
+        "source",
+        "wbr",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "track",
+    }
 
     def __init__(self, text: str):
         super().__init__()
@@ -83,15 +98,24 @@ def pages(outdir: Path) -> list[Path]:
 
 def inject(package: PackageCopy, run) -> PackageCopy:
     """Contributed text that tries to inject markup everywhere it is shown; RUN(place) is the script."""
-    package.edit("statements", 0, summary=f"<script>{run('summary')}</script> <img src=x onerror=\"{run('img')}\">",
-                 speaker=f'"><img src=x onerror={run("speaker")}>')
+    package.edit(
+        "statements",
+        0,
+        summary=f'<script>{run("summary")}</script> <img src=x onerror="{run("img")}">',
+        speaker=f'"><img src=x onerror={run("speaker")}>',
+    )
     rows = package.rows("sources")
     cited = package.rows("statements")[0]["source_id"]
     index = next(i for i, row in enumerate(rows) if row["source_id"] == cited)
-    package.edit("sources", index, title=f"</title><script>{run('title')}</script>",
-                 url=f'https://example.org/a"onmouseover="{run("url")}', publisher="<b>Publisher</b>")
+    package.edit(
+        "sources",
+        index,
+        title=f"</title><script>{run('title')}</script>",
+        url=f'https://example.org/a"onmouseover="{run("url")}',
+        publisher="<b>Publisher</b>",
+    )
     package.edit("worker_estimates", 0, estimator=f"</text><script>{run('estimator')}</script>")
     countries = package.rows("countries")
     named = next(i for i, row in enumerate(countries) if row["iso3"] == package.rows("worker_estimates")[0]["country_iso3"])
-    package.edit("countries", named, name=f"</title><svg onload=\"{run('country')}\">")
+    package.edit("countries", named, name=f'</title><svg onload="{run("country")}">')
     return package

@@ -11,8 +11,8 @@ import pytest
 
 from chromium import Browser
 from nkl_data.publish.site import build
-from support import REPO
 from site_pages import Page, inject, mentioned_countries, pages
+from support import REPO
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -44,8 +44,10 @@ def rendered(browser: Browser) -> dict[str, tuple[int, int, int]]:
 
 def test_map_has_a_shape_for_every_country_with_rows(repo_site, browser):
     browser.open(repo_site / "index.html")
-    drawn = browser.evaluate(f"Array.from(document.querySelectorAll('{SHAPES}'), a => [a.getAttribute('data-iso3'), "
-                             "a.getBBox().width * a.getBBox().height])")
+    drawn = browser.evaluate(
+        f"Array.from(document.querySelectorAll('{SHAPES}'), a => [a.getAttribute('data-iso3'), "
+        "a.getBBox().width * a.getBBox().height])"
+    )
     assert {iso3 for iso3, _ in drawn} == set(mentioned_countries(REPO))
     assert all(area > 0 for _, area in drawn)
     marks, width, height = rendered(browser)["map"]
@@ -57,7 +59,9 @@ def test_keyboard_focus_on_a_country_then_enter_opens_its_page(repo_site, browse
     focused = None
     for _ in range(200):
         browser.press("Tab")
-        focused = browser.evaluate(f"document.activeElement.matches('{SHAPES}') ? document.activeElement.getAttribute('data-iso3') : null")
+        focused = browser.evaluate(
+            f"document.activeElement.matches('{SHAPES}') ? document.activeElement.getAttribute('data-iso3') : null"
+        )
         if focused:
             break
     assert focused, "no country of the map took the keyboard focus"
@@ -75,16 +79,20 @@ def test_every_page_loads_without_errors_draws_its_charts_and_runs_no_contribute
     for path in pages(outdir):
         browser.open(path)
         assert browser.problems() == [], path.name
-        state = browser.evaluate("[document.documentElement.getAttribute('data-errors'), "
-                                 "document.documentElement.getAttribute('data-pwned')]")
+        state = browser.evaluate(
+            "[document.documentElement.getAttribute('data-errors'), document.documentElement.getAttribute('data-pwned')]"
+        )
         assert state == [None, None], (path.name, state)
         static = Page(path.read_text(encoding="utf-8"))
         charts = {e.attrs["data-chart"] for e in static.find("svg") if "data-chart" in e.attrs}
         drawn = rendered(browser)
         assert set(drawn) == charts, path.name
         for chart, (marks, width, height) in drawn.items():
-            expected = [e for e in static.elements if "mark" in e.attrs.get("class", "").split()
-                        and e.inside("svg", **{"data-chart": chart})]
+            expected = [
+                e
+                for e in static.elements
+                if "mark" in e.attrs.get("class", "").split() and e.inside("svg", **{"data-chart": chart})
+            ]
             assert marks == len(expected) > 0, (path.name, chart)
             assert width > 500 and height > 100, (path.name, chart)
     assert "&lt;script&gt;document.documentElement.setAttribute" in (outdir / "index.html").read_text(encoding="utf-8")
@@ -104,8 +112,10 @@ def test_no_serious_or_critical_accessibility_violations(repo_site, browser, pag
     browser.call("Page.setBypassCSP", {"enabled": True})  # only so that the checker itself may run in the page
     browser.open(repo_site / page)
     browser.evaluate(source)
-    violations = browser.evaluate("axe.run(document).then(r => r.violations.map(v => "
-                                  "({id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))")
+    violations = browser.evaluate(
+        "axe.run(document).then(r => r.violations.map(v => "
+        "({id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
     assert [v for v in violations if v["impact"] in BLOCKING] == []
 
 
@@ -120,7 +130,10 @@ def test_screenshots_of_the_front_page_and_a_country_page(repo_site, browser):
         assert all(png.stat().st_size > 10_000 for png in shots.values())
         return
     # what must show in the first 2000 pixels: the map's darkest level, and a country's chart marks
-    expected = {"index.html": (0x08, 0x30, 0x6B), "country/rus.html": (0x00, 0x72, 0xB2)}  # worldmap.LEVELS[-1], charts.PALETTE[0]
+    expected = {
+        "index.html": (0x08, 0x30, 0x6B),
+        "country/rus.html": (0x00, 0x72, 0xB2),
+    }  # worldmap.LEVELS[-1], charts.PALETTE[0]
     for page, png in shots.items():
         image = Image.open(png).convert("RGB")
         assert image.size == (1280, 2000)

@@ -39,7 +39,7 @@ def test_fmt_normalises_to_nfc_and_minimal_quoting(package):
     assert canonical(text, table) == 'movement_id,notes\n2019-01-01-a,"a, b"\n2019-01-01-b,Montr\u00e9al\n'
 
 
-@pytest.mark.parametrize("text", ['a,b\n1,2,3\n', 'a,b\n"1,2\n', ""])
+@pytest.mark.parametrize("text", ["a,b\n1,2,3\n", 'a,b\n"1,2\n', ""])
 def test_fmt_refuses_what_it_cannot_parse_safely(package, text):
     with pytest.raises(NotCsv):
         canonical(text, movements(package))
@@ -61,7 +61,9 @@ def test_fmt_keeps_a_carriage_return_inside_a_cell_quoted(package):
 
 def test_a_file_saved_with_crlf_has_its_line_breaks_in_cells_converted_too(package):
     table = movements(package)
-    assert canonical('movement_id,notes\r\n2019-01-01-a,"one\r\ntwo"\r\n', table) == 'movement_id,notes\n2019-01-01-a,"one\ntwo"\n'
+    assert (
+        canonical('movement_id,notes\r\n2019-01-01-a,"one\r\ntwo"\r\n', table) == 'movement_id,notes\n2019-01-01-a,"one\ntwo"\n'
+    )
 
 
 def cells(text: str) -> list[list[str]]:
@@ -69,8 +71,11 @@ def cells(text: str) -> list[list[str]]:
     import io
     import unicodedata
 
-    return sorted([unicodedata.normalize("NFC", c) for c in row] for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-                  if row)
+    return sorted(
+        [unicodedata.normalize("NFC", c) for c in row]
+        for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        if row
+    )
 
 
 @pytest.mark.parametrize("case", sorted((REPO / "tests" / "corpus").glob("*/*.csv")), ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -58,19 +58,28 @@ def test_the_release_that_made_a_title_optional_needs_a_major_bump(repo):
     git(repo.root, "commit", "-qam", "titles optional")
     result = nd.diff(nd.Revision("titles-required"), nd.Revision("HEAD"))
     assert [str(c) for c in result.schema_changes] == ["sources: column title: constraint required loosened (true -> false)"]
-    assert nd.check_version(result) == (False, [
-        "sources: column title: constraint required loosened (true -> false) requires a major bump; version went 0.1.0 -> 0.2.0 (minor)"])
+    assert nd.check_version(result) == (
+        False,
+        [
+            "sources: column title: constraint required loosened (true -> false) requires a major bump; version went 0.1.0 -> 0.2.0 (minor)"
+        ],
+    )
 
 
 def test_the_repository_history_from_0_1_0_needs_a_major_bump(monkeypatch):
     if not (REPO / ".git").exists():
         pytest.skip("not a git checkout")
     # the newest commit whose data version is 0.1.0: the parent of the commit that first changed it
-    changed = [c for c in git(REPO, "log", "--format=%H", "--", "datapackage.json").splitlines()
-               if json.loads(git(REPO, "show", f"{c}:datapackage.json"))["version"] != "0.1.0"]
+    changed = [
+        c
+        for c in git(REPO, "log", "--format=%H", "--", "datapackage.json").splitlines()
+        if json.loads(git(REPO, "show", f"{c}:datapackage.json"))["version"] != "0.1.0"
+    ]
     if not changed:
         pytest.skip("no release after 0.1.0 in this history")
     monkeypatch.chdir(REPO)
     result = nd.diff(nd.Revision(f"{changed[-1]}^"), nd.Revision("HEAD"))
     assert result.required_bump == "major"
-    assert ("sources", "constraint_loosened", "title", "required") in {(c.table, c.change, c.column, c.property) for c in result.schema_changes}
+    assert ("sources", "constraint_loosened", "title", "required") in {
+        (c.table, c.change, c.column, c.property) for c in result.schema_changes
+    }

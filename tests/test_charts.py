@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 import re
 
 from hypothesis import given
@@ -12,7 +13,7 @@ DAY = dt.date(2019, 12, 23)
 @given(st.integers(min_value=0, max_value=10**9))
 def test_count_ticks_are_round_even_steps_covering_the_largest_value(largest):
     ticks = count_ticks(largest)
-    steps = {b - a for a, b in zip(ticks, ticks[1:])}
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
     assert ticks[0] == 0 and ticks[-1] >= largest
     assert len(steps) == 1 and 2 <= len(ticks) <= 7
     step = steps.pop()
@@ -49,8 +50,14 @@ def test_event_without_source_is_drawn_but_not_linked():
 
 def test_estimate_marks_follow_the_counts():
     def marks(low, best, high):
-        svg = estimates([Estimate(DAY, "Russia", low, best, high, "x", None),
-                         Estimate(DAY + dt.timedelta(days=400), "Russia", 10, 10, 10, "y", None)], ["Russia"], "e")
+        svg = estimates(
+            [
+                Estimate(DAY, "Russia", low, best, high, "x", None),
+                Estimate(DAY + dt.timedelta(days=400), "Russia", 10, 10, 10, "y", None),
+            ],
+            ["Russia"],
+            "e",
+        )
         return svg.split("<title>x</title>")[1].split("</g>")[0]
 
     assert re.fullmatch(r'<line class="mark range"[^>]*/><circle class="mark"[^>]*/>', marks(100, 300, 500))

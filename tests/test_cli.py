@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from support import REPO
 from nkl_data.cli import main
+from support import REPO
 
 
 def test_valid_package_exits_0(capsys):
@@ -21,7 +21,12 @@ def test_invalid_data_exits_1_with_json_contract(package, capsys):
     assert report["valid"] is False
     error = next(e for e in report["errors"] if e["check"] == "enum")
     assert set(error) == {"table", "line", "column", "check", "message", "value"}
-    assert (error["table"], error["line"], error["column"], error["value"]) == ("worker_movements", line, "movement_type", "flight")
+    assert (error["table"], error["line"], error["column"], error["value"]) == (
+        "worker_movements",
+        line,
+        "movement_type",
+        "flight",
+    )
 
 
 def test_valid_json_report(capsys):
@@ -45,8 +50,9 @@ def test_text_report_names_file_line_column_and_hint(package, capsys):
 
 def test_malformed_csv_gives_no_traceback(package):
     package.csv("sources").write_bytes(b'source_id,publisher\n"unterminated,x\n')
-    result = subprocess.run([sys.executable, "-m", "nkl_data.cli", "validate", str(package.root)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "nkl_data.cli", "validate", str(package.root)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "sources.csv" in result.stdout

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from support import PackageCopy, git, set_version
-from nkl_data.cli import main
 from nkl_data import compare as nd
+from nkl_data.cli import main
 from nkl_data.package import PackageError
+from support import PackageCopy, git, set_version
 
 ESTIMATE = "2020-01-23-rus-zakharova"  # a worker_estimates row with count_best 1000, low and high empty
 
@@ -88,8 +88,9 @@ def test_added_rows_require_a_minor_bump(repo):
     assert high.to_json()["tables"]["countries"]["added"] == ["XKX"]
     assert list(high.tables["countries"].added["name"]) == ["Kosovo"]
     assert high.schema_changes == []
-    assert_verdicts(low, high, "minor",
-                    "worker_estimates: 1 row added requires a minor bump; version went 0.1.0 -> 0.1.1 (patch)")
+    assert_verdicts(
+        low, high, "minor", "worker_estimates: 1 row added requires a minor bump; version went 0.1.0 -> 0.1.1 (patch)"
+    )
 
 
 def test_removed_row_requires_a_patch_bump(repo):
@@ -99,8 +100,9 @@ def test_removed_row_requires_a_patch_bump(repo):
     low, high = release_twice(repo, "0.1.0", "0.1.1")
     assert only_table(high, "worker_movements") == {"added": [], "removed": [gone], "changed": []}
     assert list(high.tables["worker_movements"].removed["movement_id"]) == [gone]
-    assert_verdicts(low, high, "patch",
-                    "worker_movements: 1 row removed requires a patch bump; version went 0.1.0 -> 0.1.0 (none)")
+    assert_verdicts(
+        low, high, "patch", "worker_movements: 1 row removed requires a patch bump; version went 0.1.0 -> 0.1.0 (none)"
+    )
 
 
 def test_edited_cells_are_reported_by_key_and_field(repo):
@@ -109,14 +111,19 @@ def test_edited_cells_are_reported_by_key_and_field(repo):
     notes = rows[index]["notes"]
     repo.edit("worker_estimates", index, count_best="1200", count_low="900", notes="")
     low, high = release_twice(repo, "0.1.0", "0.1.1")
-    assert only_table(high, "worker_estimates") == {"added": [], "removed": [], "changed": [
-        {"key": ESTIMATE, "fields": {"count_low": [None, "900"], "count_best": ["1000", "1200"], "notes": [notes, None]}},
-    ]}
+    assert only_table(high, "worker_estimates") == {
+        "added": [],
+        "removed": [],
+        "changed": [
+            {"key": ESTIMATE, "fields": {"count_low": [None, "900"], "count_best": ["1000", "1200"], "notes": [notes, None]}},
+        ],
+    }
     changed = high.tables["worker_estimates"].changed
     assert list(changed.columns) == ["estimate_id", "column", "old", "new"]
     assert list(changed["column"]) == ["count_low", "count_best", "notes"]
-    assert_verdicts(low, high, "patch",
-                    "worker_estimates: 1 row changed requires a patch bump; version went 0.1.0 -> 0.1.0 (none)")
+    assert_verdicts(
+        low, high, "patch", "worker_estimates: 1 row changed requires a patch bump; version went 0.1.0 -> 0.1.0 (none)"
+    )
     assert f"~ {ESTIMATE}" in high.to_text() and 'count_best: "1000" -> "1200"' in high.to_text()
 
 
@@ -140,19 +147,30 @@ def test_optional_column_added_requires_a_minor_bump(repo):
     assert kinds(high) == [("worker_estimates", "column_added", "count_mid")]
     entry = only_table(high, "worker_estimates")
     assert entry["changed"] == [{"key": first, "fields": {"notes": [notes or None, "edited"]}}]
-    assert_verdicts(low, high, "minor",
-                    "worker_estimates: column count_mid added (optional) requires a minor bump; version went 0.1.0 -> 0.1.1 (patch)")
+    assert_verdicts(
+        low,
+        high,
+        "minor",
+        "worker_estimates: column count_mid added (optional) requires a minor bump; version went 0.1.0 -> 0.1.1 (patch)",
+    )
 
 
 def test_required_column_added_requires_a_major_bump(repo):
-    edit_schema(repo, "countries", lambda s: s["fields"].append(
-        {"name": "un_member", "type": "string", "constraints": {"required": True}}))
+    edit_schema(
+        repo,
+        "countries",
+        lambda s: s["fields"].append({"name": "un_member", "type": "string", "constraints": {"required": True}}),
+    )
     rows = [{**row, "un_member": "yes"} for row in repo.rows("countries")]
     repo.write("countries", rows, repo.header("countries") + ["un_member"])
     low, high = release_twice(repo, "0.2.0", "1.0.0")
     assert kinds(high) == [("countries", "column_added", "un_member")]
-    assert_verdicts(low, high, "major",
-                    "countries: column un_member added (required) requires a major bump; version went 0.1.0 -> 0.2.0 (minor)")
+    assert_verdicts(
+        low,
+        high,
+        "major",
+        "countries: column un_member added (required) requires a major bump; version went 0.1.0 -> 0.2.0 (minor)",
+    )
 
 
 def test_removed_column_requires_a_major_bump(repo):
@@ -166,8 +184,9 @@ def test_removed_column_requires_a_major_bump(repo):
     # the removed column is not compared; the shared one is
     assert only_table(high, "worker_estimates")["changed"] == [{"key": ESTIMATE, "fields": {"count_best": ["1000", "999"]}}]
     assert list(high.tables["worker_estimates"].added.columns) == header
-    assert_verdicts(low, high, "major",
-                    "worker_estimates: column notes removed requires a major bump; version went 0.1.0 -> 0.2.0 (minor)")
+    assert_verdicts(
+        low, high, "major", "worker_estimates: column notes removed requires a major bump; version went 0.1.0 -> 0.2.0 (minor)"
+    )
 
 
 def test_changed_key_matches_rows_by_the_new_key(repo):
@@ -176,15 +195,24 @@ def test_changed_key_matches_rows_by_the_new_key(repo):
     low, high = release_twice(repo, "0.2.0", "1.0.0")
     report = high.to_json()
     assert kinds(high) == [("worker_estimates", "key_changed", None)]
-    assert report["tables"]["worker_estimates"] == {"added": [], "removed": [], "changed": [
-        {"key": [ESTIMATE, "RUS"], "fields": {"count_best": ["1000", "1100"]}}]}
-    assert_verdicts(low, high, "major",
-                    "worker_estimates: primary key changed (estimate_id -> estimate_id, country_iso3) requires a major bump; "
-                    "version went 0.1.0 -> 0.2.0 (minor)")
+    assert report["tables"]["worker_estimates"] == {
+        "added": [],
+        "removed": [],
+        "changed": [{"key": [ESTIMATE, "RUS"], "fields": {"count_best": ["1000", "1100"]}}],
+    }
+    assert_verdicts(
+        low,
+        high,
+        "major",
+        "worker_estimates: primary key changed (estimate_id -> estimate_id, country_iso3) requires a major bump; "
+        "version went 0.1.0 -> 0.2.0 (minor)",
+    )
 
 
 def test_key_on_a_new_column_reports_every_row_removed_and_added(repo):
-    edit_schema(repo, "deadlines", lambda s: (s["fields"].insert(0, {"name": "uid", "type": "string"}), s.update(primaryKey=["uid"])))
+    edit_schema(
+        repo, "deadlines", lambda s: (s["fields"].insert(0, {"name": "uid", "type": "string"}), s.update(primaryKey=["uid"]))
+    )
     old_ids = [row["deadline_id"] for row in repo.rows("deadlines")]
     rows = [{**row, "uid": f"d{i}"} for i, row in enumerate(repo.rows("deadlines"))]
     repo.write("deadlines", rows, ["uid", *repo.header("deadlines")])
@@ -199,13 +227,21 @@ def test_retyped_column_requires_a_major_bump(repo):
         field = next(f for f in schema["fields"] if f["name"] == "count_best")
         field["type"] = "string"
         field.pop("constraints")  # minimum applies to numbers and dates only
+
     edit_schema(repo, "worker_movements", retype)
     low, high = release_twice(repo, "0.2.0", "1.0.0")
-    assert kinds(high) == [("worker_movements", "column_retyped", "count_best"), ("worker_movements", "constraint_loosened", "count_best")]
+    assert kinds(high) == [
+        ("worker_movements", "column_retyped", "count_best"),
+        ("worker_movements", "constraint_loosened", "count_best"),
+    ]
     assert only_table(high, "worker_movements") == {"added": [], "removed": [], "changed": []}
-    assert_verdicts(low, high, "major",
-                    "worker_movements: column count_best retyped (integer -> string) requires a major bump; "
-                    "version went 0.1.0 -> 0.2.0 (minor)")
+    assert_verdicts(
+        low,
+        high,
+        "major",
+        "worker_movements: column count_best retyped (integer -> string) requires a major bump; "
+        "version went 0.1.0 -> 0.2.0 (minor)",
+    )
 
 
 def test_table_removed_and_added(repo):
@@ -214,17 +250,32 @@ def test_table_removed_and_added(repo):
     resource["name"] = "movements"
     (repo.root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     result = nd.diff("HEAD", str(repo.root))
-    assert [(c.table, c.change) for c in result.schema_changes] == [("movements", "table_added"), ("worker_movements", "table_removed")]
+    assert [(c.table, c.change) for c in result.schema_changes] == [
+        ("movements", "table_added"),
+        ("worker_movements", "table_removed"),
+    ]
     report = result.to_json()["tables"]
     assert len(report["movements"]["added"]) == len(report["worker_movements"]["removed"]) == len(repo.rows("worker_movements"))
     assert result.required_bump == "major"
-    assert result.explain() == ["movements: table added requires a minor bump", "worker_movements: table removed requires a major bump"]
+    assert result.explain() == [
+        "movements: table added requires a minor bump",
+        "worker_movements: table removed requires a major bump",
+    ]
 
 
-@pytest.mark.parametrize("old, new, bump", [
-    ("1.2.0", "2.0.0", "major"), ("1.2.3", "1.4.0", "minor"), ("1.2.3", "1.2.4", "patch"), ("1.2.3", "1.2.3", "none"),
-    ("0.1.0", "1.0.0-rc.1", "major"), ("1.3.0", "1.2.9", None), ("1.2", "1.3.0", None), ("", "0.1.0", None),
-])
+@pytest.mark.parametrize(
+    "old, new, bump",
+    [
+        ("1.2.0", "2.0.0", "major"),
+        ("1.2.3", "1.4.0", "minor"),
+        ("1.2.3", "1.2.4", "patch"),
+        ("1.2.3", "1.2.3", "none"),
+        ("0.1.0", "1.0.0-rc.1", "major"),
+        ("1.3.0", "1.2.9", None),
+        ("1.2", "1.3.0", None),
+        ("", "0.1.0", None),
+    ],
+)
 def test_bump_between(old, new, bump):
     assert nd.bump_between(old, new) == bump
 
@@ -247,6 +298,7 @@ def test_unknown_revision_is_a_package_error(repo, tmp_path, monkeypatch):
 
 
 # The command line -------------------------------
+
 
 def cli(argv: list[str]) -> int:
     return main(argv)

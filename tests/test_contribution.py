@@ -77,7 +77,9 @@ def test_the_text_report_lists_the_files_for_a_maintainer(base, capsys):
     capsys.readouterr()
     assert main(["contribution", "base", "HEAD"]) == 3
     out = capsys.readouterr().out
-    assert "needs a maintainer's review (the base branch's checks cannot judge these):\n  .github/workflows/contribution.yml" in out
+    assert (
+        "needs a maintainer's review (the base branch's checks cannot judge these):\n  .github/workflows/contribution.yml" in out
+    )
 
 
 def test_the_base_must_be_a_revision(base, capsys):

@@ -27,7 +27,9 @@ def test_bad_contribution_is_rejected_where_it_is_wrong(package, name):
     problems = contribute(package, CORPUS / "bad" / f"{name}.csv")
     found = {(p.line, p.column, p.check) for p in problems if p.table == "worker_movements"}
     for line, column, check in EXPECTED[name]:
-        assert (line, column, check) in found, f"{name}: expected {check} at line {line}, column {column}; got {sorted(found, key=str)}"
+        assert (line, column, check) in found, (
+            f"{name}: expected {check} at line {line}, column {column}; got {sorted(found, key=str)}"
+        )
     assert all(p.file.endswith("worker_movements.csv") for p in problems if p.table == "worker_movements")
 
 
@@ -49,8 +51,12 @@ def test_valid_contribution_is_already_canonical(package, case):
 def test_cli_never_prints_a_traceback_for_bad_data(package):
     for case in sorted((CORPUS / "bad").glob("*.csv")):
         shutil.copy(case, package.csv("worker_movements"))
-        result = subprocess.run([sys.executable, "-m", "nkl_data.cli", "validate", "--format", "json", str(package.root)],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "nkl_data.cli", "validate", "--format", "json", str(package.root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 1, case.name
         assert "Traceback" not in result.stderr, case.name
         assert json.loads(result.stdout)["valid"] is False

@@ -34,7 +34,9 @@ def key(table: str) -> str:
 
 
 def test_one_page_for_each_country_a_row_mentions(repo_site):
-    assert sorted(p.name for p in (repo_site / "country").glob("*.html")) == sorted(f"{i.lower()}.html" for i in mentioned_countries(REPO))
+    assert sorted(p.name for p in (repo_site / "country").glob("*.html")) == sorted(
+        f"{i.lower()}.html" for i in mentioned_countries(REPO)
+    )
 
 
 @pytest.mark.parametrize("iso3", ["RUS", "CHN", "MLT", "SGP"])
@@ -53,14 +55,19 @@ def test_a_country_page_charts_its_estimates_and_dates_its_other_rows(repo_site)
     found = rows_mentioning("RUS")
     counted = [r for r in found["worker_estimates"] if r["count_low"] or r["count_best"] or r["count_high"]]
     assert len(page.links_in_chart("estimates")) == len(counted)
-    dated = [r for name, rows in found.items() if schemas(REPO)[name].get("eventDate") and name != "worker_estimates" for r in rows]
+    dated = [
+        r for name, rows in found.items() if schemas(REPO)[name].get("eventDate") and name != "worker_estimates" for r in rows
+    ]
     assert len(page.links_in_chart("timeline")) == len(dated)  # deadlines are drawn as rules, not points
     assert len([e for e in page.find("line") if e.attrs.get("class") == "rule"]) == len(csv_rows(REPO, "deadlines"))
 
 
 def test_a_statement_about_another_country_links_to_that_countrys_page(repo_site):
-    statement = next(r for r in csv_rows(REPO, "statements")
-                     if r["speaker_country_iso3"] and r["subject_country_iso3"] and r["speaker_country_iso3"] != r["subject_country_iso3"])
+    statement = next(
+        r
+        for r in csv_rows(REPO, "statements")
+        if r["speaker_country_iso3"] and r["subject_country_iso3"] and r["speaker_country_iso3"] != r["subject_country_iso3"]
+    )
     page = Page((repo_site / "country" / f"{statement['speaker_country_iso3'].lower()}.html").read_text(encoding="utf-8"))
     hrefs = {e.attrs["href"] for e in page.find("a") if e.inside("tr", id=f"statements:{statement['statement_id']}")}
     assert f"../country/{statement['subject_country_iso3'].lower()}.html" in hrefs
@@ -74,9 +81,18 @@ def test_a_reference_to_a_row_not_on_the_page_leads_to_the_front_page(repo_site)
 
 
 def test_figures_read_as_the_source_gave_them():
-    assert [str(Figure(*f)) for f in [(5, 5, 5), (None, 2000, None), (1500, 2000, 3000), (1500, None, None),
-                                      (None, None, 25), (500, None, 700), (24, 30, None)]] == \
-        ["5", "2,000", "2,000 (1,500 to 3,000)", "at least 1,500", "at most 25", "500 to 700", "30 (at least 24)"]
+    assert [
+        str(Figure(*f))
+        for f in [
+            (5, 5, 5),
+            (None, 2000, None),
+            (1500, 2000, 3000),
+            (1500, None, None),
+            (None, None, 25),
+            (500, None, 700),
+            (24, 30, None),
+        ]
+    ] == ["5", "2,000", "2,000 (1,500 to 3,000)", "at least 1,500", "at most 25", "500 to 700", "30 (at least 24)"]
     assert Figure(None, None, 25).value == 25 and Figure(24, None, 30).value == 24 and Figure(None, None, None).value is None
 
 

@@ -9,7 +9,9 @@ def test_committed_coverage_report_is_up_to_date():
 
 def test_report_counts_rows_from_the_data(package):
     before = report(package.root)
-    package.add("worker_estimates", estimate_id="1999-01-01-chn-test", as_of_date="1999-01-01", country_iso3="CHN", statement_id="")
+    package.add(
+        "worker_estimates", estimate_id="1999-01-01-chn-test", as_of_date="1999-01-01", country_iso3="CHN", statement_id=""
+    )
     after = report(package.root)
     estimates = len(package.rows("worker_estimates"))
     assert f"| `worker_estimates` | {estimates} |" in after and after != before

@@ -39,8 +39,12 @@ def test_changing_a_schema_description_changes_the_dictionary(package):
 def test_columns_show_type_required_constraints_and_description_from_the_schema():
     markdown = render(REPO)
     assert row(markdown, "countries", "region")[:4] == [
-        "`region`", "string", "yes", "one of `Africa`, `Americas`, `Asia`, `Europe`, `Oceania`"]
-    name, kind, required, constraints, _, _ = row(markdown, "statements", "statement_id")
+        "`region`",
+        "string",
+        "yes",
+        "one of `Africa`, `Americas`, `Asia`, `Europe`, `Oceania`",
+    ]
+    _name, kind, required, constraints, _, _ = row(markdown, "statements", "statement_id")
     assert (kind, required) == ("string", "yes")
     assert constraints == "unique; at most 100 characters; matches `[0-9]{4}-[0-9]{2}-[0-9]{2}(-[a-z0-9]+)+` (whole value)"
     assert row(markdown, "worker_estimates", "count_low")[1:4] == ["integer", "no", "minimum `0`"]
@@ -63,8 +67,13 @@ def test_example_is_the_first_non_empty_value_as_written(package):
 
 
 def test_pipes_and_line_breaks_stay_inside_one_cell(package):
-    edit_schema(package, "sources", "publisher", description="Either this | or that,\nover two lines.",
-                constraints={"required": True, "pattern": "a|b"})
+    edit_schema(
+        package,
+        "sources",
+        "publisher",
+        description="Either this | or that,\nover two lines.",
+        constraints={"required": True, "pattern": "a|b"},
+    )
     markdown = render(package.root)
     cells = row(markdown, "sources", "publisher")
     assert cells[3] == r"matches `a\|b` (whole value)"

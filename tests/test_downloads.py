@@ -14,8 +14,11 @@ from support import REPO
 def test_the_site_carries_the_package_files_and_the_release_zip(tmp_path):
     outdir = build(tmp_path / "site", REPO).parent
     version = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    for name in ["datapackage.json", *(f"schemas/{p.name}" for p in (REPO / "schemas").glob("*.json")),
-                 *(f"datasets/{p.name}" for p in (REPO / "datasets").glob("*.csv"))]:
+    for name in [
+        "datapackage.json",
+        *(f"schemas/{p.name}" for p in (REPO / "schemas").glob("*.json")),
+        *(f"datasets/{p.name}" for p in (REPO / "datasets").glob("*.csv")),
+    ]:
         assert (outdir / "data" / name).read_bytes() == (REPO / name).read_bytes(), name
     archive = outdir / "data" / f"nkl-data-{version}.zip"
     assert archive.read_bytes() == data_zip(tmp_path / "release", REPO).read_bytes()
@@ -27,8 +30,11 @@ def test_every_page_links_the_zip_the_descriptor_and_every_csv(tmp_path):
     outdir = build(tmp_path / "site", REPO).parent
     wanted = {p.relative_to(outdir).as_posix() for p in (outdir / "data").rglob("*") if p.is_file()}
     for path in pages(outdir):
-        links = {(path.parent / e.attrs["href"]).resolve() for e in Page(path.read_text(encoding="utf-8")).find("a")
-                 if "download" in e.attrs}
+        links = {
+            (path.parent / e.attrs["href"]).resolve()
+            for e in Page(path.read_text(encoding="utf-8")).find("a")
+            if "download" in e.attrs
+        }
         assert {p.relative_to(outdir.resolve()).as_posix() for p in links} == wanted, path.name
 
 

@@ -14,11 +14,11 @@ from markdown_it import MarkdownIt
 from nkl_data import compare as nd
 from nkl_data import escape
 from nkl_data.coverage import report
+from nkl_data.package import open_package
 from nkl_data.problems import Problem, as_github
 from nkl_data.publish.front import header
 from nkl_data.publish.site import build
 from nkl_data.publish.view import View, link
-from nkl_data.package import open_package
 from support import REPO, git, set_version
 
 HOSTILE = json.loads((Path(__file__).parent / "corpus" / "escaping" / "hostile.json").read_text(encoding="utf-8"))
@@ -59,6 +59,7 @@ def plain_twins(strings: list[str]) -> list[str]:
 
 # Markdown -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ONE_LINE + LINE_BREAKS)
 def test_markdown_text_renders_as_exactly_its_characters(text):
     html = rendered(f"| a | b |\n|---|---|\n| {escape.markdown_text(text)} | {escape.markdown_code(text, in_table=True)} |\n")
@@ -88,7 +89,10 @@ def test_diff_markdown_adds_no_markup_and_text_forges_no_log_line(repo, capsys):
         next(f for f in schema["fields"] if f["name"] == "claim_type")["constraints"]["enum"].extend(values)
         path.write_text(json.dumps(schema), encoding="utf-8")
         rows = repo.rows("statements")
-        repo.write("statements", [*rows, *({**rows[0], "statement_id": value, "notes": value} for value, row in zip(values, rows_of) if row)])
+        repo.write(
+            "statements",
+            [*rows, *({**rows[0], "statement_id": value, "notes": value} for value, row in zip(values, rows_of) if row)],
+        )
         set_version(repo, "1.0.0")
         result = nd.diff(nd.Revision("v0.1.0"), Path(repo.root))
         return rendered(result.to_markdown()), result.to_text() + "\n" + "\n".join(nd.check_version(result)[1])
@@ -102,6 +106,7 @@ def test_diff_markdown_adds_no_markup_and_text_forges_no_log_line(repo, capsys):
 
 # GitHub annotations -------------------------------------------------------------------------------
 
+
 def test_an_annotation_is_one_line_whatever_the_data_holds():
     texts = ONE_LINE + LINE_BREAKS
     problems = [Problem("sources", 2, "publisher", "enum", f"no row has {text}", text, f"datasets/{text}.csv") for text in texts]
@@ -110,7 +115,7 @@ def test_an_annotation_is_one_line_whatever_the_data_holds():
     assert totals.startswith("::error title=nkl-data::INVALID: ") and not any(c in totals for c in "\r\n\u2028\u2029")
     for line in lines:
         assert line.startswith("::error file=")
-        head, _ = line[len("::error "):].split("::", 1)  # the properties end at the first "::"
+        head, _ = line[len("::error ") :].split("::", 1)  # the properties end at the first "::"
         assert set(dict(part.split("=", 1) for part in head.split(","))) == {"file", "line", "col", "title"}
         assert not any(c in line for c in "\r\n\x0b\x0c\x85\u2028\u2029")
 
@@ -129,6 +134,7 @@ def test_the_validate_command_prints_nothing_that_starts_a_command_but_its_annot
 
 
 # The page -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("href", HOSTILE["hrefs_refused"])
 def test_a_link_that_is_not_http_or_relative_is_text(href):
@@ -161,5 +167,7 @@ def test_every_href_on_every_page_is_http_or_relative(tmp_path):
 
 def test_a_problem_prints_on_one_line_whatever_its_message_quotes():
     for text in LINE_BREAKS:
-        problem = Problem("sources", 2, "source_id", "foreign-key", f"no row in sources has source_id = {text}", text, "datasets/x.csv")
+        problem = Problem(
+            "sources", 2, "source_id", "foreign-key", f"no row in sources has source_id = {text}", text, "datasets/x.csv"
+        )
         assert "\n" not in str(problem) and "\r" not in str(problem) and "\u2028" not in str(problem)

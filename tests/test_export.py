@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import nkl_data
-from nkl_data.cli import main
 from nkl_data import export as ex
+from nkl_data.cli import main
 from nkl_data.package import PackageError, open_package
 from support import PackageCopy
 
@@ -73,6 +73,7 @@ def cli(argv: list[str]) -> int:
 
 # Round trips -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("format_", ex.FORMATS)
 def test_every_table_round_trips(outdir, expected, format_):
     for name in TABLES:
@@ -84,8 +85,10 @@ def test_namibia_stays_na_and_missing_stays_missing(outdir, format_):
     countries = {row["iso3"]: row for row in READERS[format_](outdir, "countries")}
     assert countries["NAM"]["iso2"] == "NA"
     estimates = READERS[format_](outdir, "worker_estimates")
-    expected = {key: (None if pd.isna(value) else value)
-                for key, value in zip(nkl_data.load("worker_estimates")["estimate_id"], nkl_data.load("worker_estimates")["statement_id"])}
+    expected = {
+        key: (None if pd.isna(value) else value)
+        for key, value in zip(nkl_data.load("worker_estimates")["estimate_id"], nkl_data.load("worker_estimates")["statement_id"])
+    }
     assert {row["estimate_id"]: row["statement_id"] for row in estimates} == expected
     assert None in expected.values()
     assert any(row["count_low"] is None for row in estimates)
@@ -93,17 +96,33 @@ def test_namibia_stays_na_and_missing_stays_missing(outdir, format_):
 
 @pytest.mark.parametrize("format_", ex.FORMATS)
 def test_tricky_text_survives(package: PackageCopy, tmp_path, format_):
-    package.add("worker_estimates", 0, quantity_text="NA", estimator="None", notes="null\nsecond line",
-                count_low="", count_best="007", count_high="")
+    package.add(
+        "worker_estimates",
+        0,
+        quantity_text="NA",
+        estimator="None",
+        notes="null\nsecond line",
+        count_low="",
+        count_best="007",
+        count_high="",
+    )
     ex.export(format_, tmp_path / "out", source=package.root)
     loaded = nkl_data.load_all(package.root)
     rows = READERS[format_](tmp_path / "out", "worker_estimates")
     assert rows == records(loaded["worker_estimates"])
-    tricky = {"quantity_text": "NA", "estimator": "None", "notes": "null\nsecond line", "count_low": None, "count_best": 7, "count_high": None}
+    tricky = {
+        "quantity_text": "NA",
+        "estimator": "None",
+        "notes": "null\nsecond line",
+        "count_low": None,
+        "count_best": 7,
+        "count_high": None,
+    }
     assert {column: rows[-1][column] for column in tricky} == tricky
 
 
 # Parquet -----------------------------------------------------------------------------------------
+
 
 def test_parquet_types_nullability_and_descriptions_follow_the_schema(outdir):
     for name, table in PACKAGE.tables.items():
@@ -136,17 +155,21 @@ def test_pandas_reads_parquet_with_the_loaders_types(outdir):
 
 # SQLite ------------------------------------------------------------------------------------------
 
+
 def test_sqlite_columns_and_keys_follow_the_schema(outdir):
     with sqlite3.connect(outdir / "nkl.db") as connection:
         for name, table in PACKAGE.tables.items():
             info = connection.execute(f'PRAGMA table_info("{name}")').fetchall()  # cid, name, type, notnull, default, pk
             assert [column[1] for column in info] == table.field_names
-            assert {c[1]: c[2] for c in info} == {f["name"]: "INTEGER" if f.get("type") == "integer" else "TEXT" for f in table.fields}
+            assert {c[1]: c[2] for c in info} == {
+                f["name"]: "INTEGER" if f.get("type") == "integer" else "TEXT" for f in table.fields
+            }
             assert [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5]] == table.primary_key
             assert {c[1] for c in info if c[3]} == {f["name"] for f in table.fields if table.required(f["name"])}
             keys = connection.execute(f'PRAGMA foreign_key_list("{name}")').fetchall()  # id, seq, table, from, to, ...
             assert {(k[3], k[2], k[4]) for k in keys} == {
-                (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in table.foreign_keys}
+                (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in table.foreign_keys
+            }
             dates = [f["name"] for f in table.fields if f.get("type") == "date"]
             for column in dates:
                 assert connection.execute(f'SELECT DISTINCT typeof("{column}") FROM "{name}"').fetchall() == [("text",)]
@@ -157,7 +180,7 @@ def test_sqlite_enforces_foreign_keys(outdir, tmp_path):
     row = dict(from_sqlite(outdir, "deadlines")[0])
     with sqlite3.connect(database) as connection:
         connection.execute("PRAGMA foreign_keys = ON")
-        insert = f'INSERT INTO deadlines ({", ".join(row)}) VALUES ({", ".join("?" * len(row))})'
+        insert = f"INSERT INTO deadlines ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             connection.execute(insert, list({**row, "deadline_id": "2099-01-01-new", "source_id": "no-such-source"}.values()))
         connection.execute(insert, list({**row, "deadline_id": "2099-01-01-new"}.values()))  # a good reference inserts
@@ -187,8 +210,9 @@ def test_sqlite_holds_table_and_column_descriptions(outdir):
         tables = connection.execute('SELECT "table", title, description FROM _tables').fetchall()
         columns = connection.execute('SELECT "table", "column", type, description FROM _columns').fetchall()
     assert tables == [(name, PACKAGE.title(name), t.schema["description"]) for name, t in PACKAGE.tables.items()]
-    assert columns == [(name, f["name"], f.get("type", "string"), f["description"])
-                       for name, t in PACKAGE.tables.items() for f in t.fields]
+    assert columns == [
+        (name, f["name"], f.get("type", "string"), f["description"]) for name, t in PACKAGE.tables.items() for f in t.fields
+    ]
     assert PACKAGE.title("deadlines") == "Security Council deadlines"  # a title, not the name
 
 
@@ -203,7 +227,10 @@ def test_datasette_metadata_describes_every_table_and_column(outdir):
     metadata = json.loads((outdir / "metadata.json").read_text(encoding="utf-8"))
     licence = PACKAGE.descriptor["licenses"][0]
     assert (metadata["title"], metadata["license"], metadata["license_url"]) == (
-        PACKAGE.descriptor["title"], licence["name"], licence["path"])
+        PACKAGE.descriptor["title"],
+        licence["name"],
+        licence["path"],
+    )
     tables = metadata["databases"]["nkl"]["tables"]
     for name, table in PACKAGE.tables.items():
         assert tables[name]["description"] == table.schema["description"]
@@ -229,10 +256,16 @@ def test_datasette_serves_the_database_with_its_metadata(outdir):
     assert f"<dt>iso2</dt><dd>{html.escape(iso2)}</dd>".replace("&#x27;", "&#39;") in page  # Datasette's column list
     assert f'<a href="{PACKAGE.descriptor["licenses"][0]["path"]}">' in page
     estimates = next(t for t in database["tables"] if t["name"] == "worker_estimates")
-    assert {k["other_table"] for k in estimates["foreign_keys"]["outgoing"]} == {"countries", "statements", "sources", "state_reports"}
+    assert {k["other_table"] for k in estimates["foreign_keys"]["outgoing"]} == {
+        "countries",
+        "statements",
+        "sources",
+        "state_reports",
+    }
 
 
 # JSON --------------------------------------------------------------------------------------------
+
 
 def test_json_writes_numbers_dates_and_nulls(outdir):
     estimates = from_json(outdir, "worker_estimates")
@@ -255,6 +288,7 @@ def test_json_descriptor_inlines_the_schemas_and_is_a_valid_package(outdir):
 
 
 # Command line ------------------------------------------------------------------------------------
+
 
 def test_cli_exports_a_named_package(package, tmp_path, capsys):
     assert cli(["export", "--format", "json", str(tmp_path / "out"), "--source", str(package.root)]) == 0

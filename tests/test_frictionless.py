@@ -11,8 +11,9 @@ FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 
 
 def frictionless(root: Path) -> dict:
-    result = subprocess.run([str(FRICTIONLESS), "validate", "--json", "datapackage.json"],
-                            cwd=root, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(FRICTIONLESS), "validate", "--json", "datapackage.json"], cwd=root, capture_output=True, text=True, timeout=300
+    )
     return json.loads(result.stdout)
 
 

@@ -35,8 +35,9 @@ def test_many_lines_get_every_bad_line(package):
 
 def test_quoting_chaos_is_a_clear_error(package):
     package.csv("worker_movements").write_text('movement_id,date\n"""a""b"c,"\n""""""""\n"' * 1000, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "nkl_data.cli", "validate", str(package.root)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "nkl_data.cli", "validate", str(package.root)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "worker_movements.csv" in result.stdout
@@ -72,7 +73,7 @@ def test_github_annotations(package, capsys):
     assert main(["validate", "--format", "github", str(package.root)]) == 1
     out = capsys.readouterr().out
     column = package.header("statements").index("claim_type") + 1
-    annotation = next(l for l in out.splitlines() if l.startswith("::error "))
+    annotation = next(line for line in out.splitlines() if line.startswith("::error "))
     properties, message = annotation.removeprefix("::error ").split("::", 1)
     props = dict(item.split("=", 1) for item in properties.split(","))
     assert props["line"] == str(line) and props["col"] == str(column)

@@ -11,15 +11,15 @@ import pytest
 
 from nkl_data import hygiene
 from nkl_data.package import Table
-from nkl_data.problems import expand
 from nkl_data.parse import STRING, ParsedTable
+from nkl_data.problems import expand
 
 ASCII = ["plain", " leading", "trailing ", "=SUM(A1)", "+1", "-3", "@home", "a-b", "in = out", "x", None, " ", "~"]
 
 
 def parsed(cells, spec):
     table = Table("t", Path("t.csv"), {"fields": [spec]})
-    chunks = [cells[: len(cells) // 2], cells[len(cells) // 2:]]
+    chunks = [cells[: len(cells) // 2], cells[len(cells) // 2 :]]
     return ParsedTable(table, pa.table({"c": pa.chunked_array(chunks, STRING)}), list(range(2, len(cells) + 2)), ["c"], [])
 
 
@@ -41,23 +41,56 @@ def test_what_printable_ascii_cells_can_get_wrong():
 def test_a_pattern_that_fixes_nothing_leaves_the_column_swept(pattern):
     spec = {"name": "c", "constraints": {"pattern": pattern}}
     assert not hygiene._form_is_fixed(spec)
-    found = expand(hygiene.cell_problems(parsed(["ok", "in\u200bvisible", "NH\u3164K"], spec), "t.csv", hygiene.free_columns(parsed([], spec))))
+    found = expand(
+        hygiene.cell_problems(
+            parsed(["ok", "in\u200bvisible", "NH\u3164K"], spec), "t.csv", hygiene.free_columns(parsed([], spec))
+        )
+    )
     assert [(p.line, p.check) for p in found] == [(3, "invisible-character"), (4, "invisible-character")]
 
 
-@pytest.mark.parametrize("pattern, fixed", [
-    ("[A-Z]{3}", True), ("OP[0-9]+", True), (r"S/AC\.49/[0-9]{4}/[0-9]+", True), ("(?:[a-z]{2}|[A-Z]{3})", True),
-    ("UNSCR [0-9]{4}", False),  # a space
-    ("[0-9]{4}-[0-9]{2}", False), ("[=a-z]+", False), ("@[a-z]+", False),  # formula characters
-    (r"\d{4}", False),  # in Python, \d matches other scripts' digits too
-    ("[A-Z]{3}(?=x)", False), ("[[:alpha:]]+", False), ("a{2", False),
-])
+@pytest.mark.parametrize(
+    "pattern, fixed",
+    [
+        ("[A-Z]{3}", True),
+        ("OP[0-9]+", True),
+        (r"S/AC\.49/[0-9]{4}/[0-9]+", True),
+        ("(?:[a-z]{2}|[A-Z]{3})", True),
+        ("UNSCR [0-9]{4}", False),  # a space
+        ("[0-9]{4}-[0-9]{2}", False),
+        ("[=a-z]+", False),
+        ("@[a-z]+", False),  # formula characters
+        (r"\d{4}", False),  # in Python, \d matches other scripts' digits too
+        ("[A-Z]{3}(?=x)", False),
+        ("[[:alpha:]]+", False),
+        ("a{2", False),
+    ],
+)
 def test_closed_patterns(pattern, fixed):
     assert hygiene.closed_pattern(pattern) is fixed
 
 
-@pytest.mark.parametrize("text", ["\u00ad", "\u061c", "\u200d", "\u2028", "\u2029", "\ufe0f", "\U000e0041", "\u3164",
-                                  "\u115f", "\u1160", "\uffa0", "\u2800", "\u034f", "\u17b4", "\u180e", "\ufff9"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u00ad",
+        "\u061c",
+        "\u200d",
+        "\u2028",
+        "\u2029",
+        "\ufe0f",
+        "\U000e0041",
+        "\u3164",
+        "\u115f",
+        "\u1160",
+        "\uffa0",
+        "\u2800",
+        "\u034f",
+        "\u17b4",
+        "\u180e",
+        "\ufff9",
+    ],
+)
 def test_invisible_and_blank_looking_characters(text):
     for cells in ([f"a{text}b"], [text]):  # inside a value, and as the whole of a "required" value
         found = expand(hygiene.cell_problems(parsed(cells, {"name": "c", "multiline": True}), "t.csv"))
@@ -65,9 +98,31 @@ def test_invisible_and_blank_looking_characters(text):
         assert len(invisible) == 1 and f"<U+{ord(text):04X}>" in invisible[0].value, (hex(ord(text)), found)
 
 
-MIXED = ["plain", "북한 노동자 200여명", "Владивосток", "153人のうち55人", " lead", "trail\u3000", "tab\there", "zero\u200bwidth",
-         "e\u0301", "\u212b", "Sinu\u0306iju", "\u1100\u1161", "already NFC: \u00e9", "Ἀθῆναι", "two\nlines", "=SUM(A1)", "-5",
-         "\u0301 starts with a mark", "\u00a0", None, "", "x\u0085", "\u202eevil"]
+MIXED = [
+    "plain",
+    "북한 노동자 200여명",
+    "Владивосток",
+    "153人のうち55人",
+    " lead",
+    "trail\u3000",
+    "tab\there",
+    "zero\u200bwidth",
+    "e\u0301",
+    "\u212b",
+    "Sinu\u0306iju",
+    "\u1100\u1161",
+    "already NFC: \u00e9",
+    "Ἀθῆναι",
+    "two\nlines",
+    "=SUM(A1)",
+    "-5",
+    "\u0301 starts with a mark",
+    "\u00a0",
+    None,
+    "",
+    "x\u0085",
+    "\u202eevil",
+]
 
 
 @pytest.mark.parametrize("multiline", [False, True])
@@ -81,7 +136,10 @@ def test_the_suspect_pass_finds_what_every_check_on_every_cell_finds(multiline):
         "formula": pc.match_substring_regex(cells, hygiene.FORMULA),
         **({} if multiline else {"line-break": pc.match_substring(cells, "\n")}),
     }
-    slow = {check: np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)).tolist() for check, bad in everywhere.items()}
+    slow = {
+        check: np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)).tolist()
+        for check, bad in everywhere.items()
+    }
     fast = {check: np.flatnonzero(bad).tolist() for check, bad in hygiene._matched(cells, True, multiline)}
     assert fast == slow
     assert slow["unicode-nfc"] == [8, 9, 10, 11]

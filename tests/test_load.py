@@ -6,8 +6,17 @@ from support import REPO
 
 
 def test_tables_in_descriptor_order():
-    assert nkl_data.tables() == ["sources", "countries", "deadlines", "statements", "worker_movements", "worker_estimates",
-                                 "state_reports", "report_counts", "entry_statistics"]
+    assert nkl_data.tables() == [
+        "sources",
+        "countries",
+        "deadlines",
+        "statements",
+        "worker_movements",
+        "worker_estimates",
+        "state_reports",
+        "report_counts",
+        "entry_statistics",
+    ]
 
 
 def test_load_types_and_namibia():
@@ -43,7 +52,9 @@ def test_valid_source_loads(package):
 
 
 def test_bundled_load_does_not_import_the_validator():
-    import subprocess, sys
+    import subprocess
+    import sys
+
     code = "import sys, nkl_data; nkl_data.load_all(); print(sorted(m for m in ('pandera', 'frictionless') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO.parent)
     assert out.stdout.strip() == "[]", out.stderr

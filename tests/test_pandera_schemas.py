@@ -3,9 +3,8 @@
 import json
 
 import pandas as pd
-import pytest
-
 import pandera.pandas as pa
+import pytest
 
 from nkl_data.package import open_package
 from nkl_data.pandera_schemas import BUILTIN_CHECKS, _repeats, _sorted_repeats, build, strictly_increasing
@@ -15,7 +14,14 @@ from nkl_data.read import TEXT, read_raw
 
 @pytest.mark.parametrize(
     "ids, expected",
-    [(["a", "b", "c"], True), (["a", "c", "b"], False), (["a", "a", "b"], False), (["a", None, "b"], False), (["a"], True), ([], True)],
+    [
+        (["a", "b", "c"], True),
+        (["a", "c", "b"], False),
+        (["a", "a", "b"], False),
+        (["a", None, "b"], False),
+        (["a"], True),
+        ([], True),
+    ],
 )
 def test_strictly_increasing_proves_a_key_unique(ids, expected):
     frame = pd.DataFrame({"id": pd.array(ids, dtype=TEXT)})
@@ -52,8 +58,11 @@ def test_repeats_are_the_rows_pandera_reports(package):
     with pytest.raises(pa.errors.SchemaErrors) as failed:
         build(raw.table).validate(raw.frame, lazy=True)
     cases = failed.value.failure_cases
-    theirs = {(int(raw.lines[int(case.index)]), case.column, BUILTIN_CHECKS[case.check]) for case in cases.itertuples()
-              if BUILTIN_CHECKS.get(case.check) in ("unique", "primary-key")}
+    theirs = {
+        (int(raw.lines[int(case.index)]), case.column, BUILTIN_CHECKS[case.check])
+        for case in cases.itertuples()
+        if BUILTIN_CHECKS.get(case.check) in ("unique", "primary-key")
+    }
     assert ours == theirs
     assert {check for _, _, check in ours} == {"unique", "primary-key"}
 

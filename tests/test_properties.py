@@ -38,12 +38,20 @@ def movement(draw, countries, sources, deadlines, schema):
     keep = draw(st.lists(st.booleans(), min_size=3, max_size=3))
     low, best, high = (str(c) if k else "" for c, k in zip(counts, keep))
     return {
-        "movement_id": f"{day.isoformat()}-{slug}", "date": day.isoformat(), "date_precision": precision,
-        "country_iso3": draw(st.sampled_from(countries)), "location": draw(optional(text())),
+        "movement_id": f"{day.isoformat()}-{slug}",
+        "date": day.isoformat(),
+        "date_precision": precision,
+        "country_iso3": draw(st.sampled_from(countries)),
+        "location": draw(optional(text())),
         "movement_type": draw(st.sampled_from(field["movement_type"]["constraints"]["enum"])),
-        "quantity_text": draw(optional(text())), "count_low": low, "count_best": best, "count_high": high,
-        "reported_by": draw(text()), "deadline_id": draw(optional(st.sampled_from(deadlines))),
-        "source_id": source_id, "notes": draw(optional(text(multiline=True))),
+        "quantity_text": draw(optional(text())),
+        "count_low": low,
+        "count_best": best,
+        "count_high": high,
+        "reported_by": draw(text()),
+        "deadline_id": draw(optional(st.sampled_from(deadlines))),
+        "source_id": source_id,
+        "notes": draw(optional(text(multiline=True))),
     }
 
 
@@ -54,7 +62,9 @@ def test_generated_rows_are_valid_and_round_trip(tmp_path_factory):
     countries = [r["iso3"] for r in package.rows("countries")]
     sources = [(r["source_id"], dt.date.fromisoformat(r["published_date"])) for r in package.rows("sources")]
     deadlines = [r["deadline_id"] for r in package.rows("deadlines")]
-    rows = st.lists(movement(countries, sources, deadlines, table.schema), min_size=1, max_size=8, unique_by=lambda r: r["movement_id"])
+    rows = st.lists(
+        movement(countries, sources, deadlines, table.schema), min_size=1, max_size=8, unique_by=lambda r: r["movement_id"]
+    )
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(rows)

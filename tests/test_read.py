@@ -67,18 +67,25 @@ def test_record_lines(text, expected, blank):
     assert (lines.tolist(), blanks) == (expected, blank)
 
 
-@pytest.mark.parametrize("spec, expected", [
-    ({"name": "n", "type": "integer", "constraints": {"minimum": 0}}, "integer"),
-    ({"name": "d", "type": "date"}, "date"),
-    ({"name": "e", "type": "string", "constraints": {"enum": ["a", "b"]}}, "enum"),
-    ({"name": "s"}, "text"),  # Table Schema's default type is string
-    ({"name": "x", "type": "number"}, "text"),  # types the loader does not convert stay text
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ({"name": "n", "type": "integer", "constraints": {"minimum": 0}}, "integer"),
+        ({"name": "d", "type": "date"}, "date"),
+        ({"name": "e", "type": "string", "constraints": {"enum": ["a", "b"]}}, "enum"),
+        ({"name": "s"}, "text"),  # Table Schema's default type is string
+        ({"name": "x", "type": "number"}, "text"),  # types the loader does not convert stay text
+    ],
+)
 def test_loaded_type_names_what_convert_produces(spec, expected):
     assert loaded_type(spec) == expected
     dtype = convert(pd.Series(["1"], dtype="string"), spec).dtype
-    assert {"integer": dtype == "Int64", "date": dtype.kind == "M", "enum": isinstance(dtype, pd.CategoricalDtype),
-            "text": isinstance(dtype, pd.StringDtype)}[expected]
+    assert {
+        "integer": dtype == "Int64",
+        "date": dtype.kind == "M",
+        "enum": isinstance(dtype, pd.CategoricalDtype),
+        "text": isinstance(dtype, pd.StringDtype),
+    }[expected]
 
 
 def test_line_breaks_counted_from_the_bytes_equal_the_string_kernel_count():

@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from nkl_data.cli import main
 from nkl_data import InvalidPackage
+from nkl_data.cli import main
 from nkl_data.release import data_zip
 from support import REPO
 
@@ -88,6 +88,7 @@ def test_frictionless_reads_the_zip(tmp_path):
         with path.open(encoding="utf-8", newline="") as f:
             rows[path.stem] = sum(1 for _ in csv.DictReader(f))
     assert {task.name: task.stats["rows"] for task in report.tasks} == rows
+
 
 def test_command(package, tmp_path, capsys):
     descriptor = json.loads((package.root / "datapackage.json").read_text(encoding="utf-8"))

@@ -20,7 +20,6 @@ from nkl_data.publish.view import show_date, source_href
 from site_pages import Page, csv_rows, inject, mentioned_countries, pages, schemas, source_urls
 from support import REPO, PackageCopy
 
-
 # read from the schemas here, not from the code under test: every dated table but the estimates (they have their chart)
 TIMELINE_TABLES = sorted(name for name, schema in schemas(REPO).items() if schema.get("eventDate") and name != "worker_estimates")
 FRONT_PAGE_LIMIT, COUNTRY_PAGE_LIMIT = 1_500_000, 300_000
@@ -63,8 +62,15 @@ def latest_source(package: PackageCopy) -> str:
 
 
 def test_row_counts_follow_the_data(package, tmp_path):
-    package.add("worker_estimates", estimate_id="2019-06-01-chn-test", as_of_date="2019-06-01", date_precision="day",
-                country_iso3="CHN", statement_id="", source_id=latest_source(package))
+    package.add(
+        "worker_estimates",
+        estimate_id="2019-06-01-chn-test",
+        as_of_date="2019-06-01",
+        date_precision="day",
+        country_iso3="CHN",
+        statement_id="",
+        source_id=latest_source(package),
+    )
     text = build(tmp_path / "out", package.root).read_text(encoding="utf-8")
     assert f'<span data-rows="worker_estimates">{len(package.rows("worker_estimates"))}</span>' in text
 
@@ -84,18 +90,44 @@ def test_every_estimate_with_a_count_is_a_point_linking_to_its_source(repo_page)
 
 def test_estimate_range_is_a_bar_and_uncounted_estimates_are_only_listed(package, tmp_path):
     source = latest_source(package)
-    package.add("worker_estimates", estimate_id="2019-06-01-chn-range", as_of_date="2019-06-01", country_iso3="CHN", date_precision="day",
-                quantity_text="300 to 500", count_low="300", count_best="", count_high="500", statement_id="", source_id=source)
-    package.add("worker_estimates", estimate_id="2019-07-01-chn-none", as_of_date="2019-07-01", country_iso3="CHN", date_precision="day",
-                quantity_text="a small group", count_low="", count_best="", count_high="", statement_id="", source_id=source)
+    package.add(
+        "worker_estimates",
+        estimate_id="2019-06-01-chn-range",
+        as_of_date="2019-06-01",
+        country_iso3="CHN",
+        date_precision="day",
+        quantity_text="300 to 500",
+        count_low="300",
+        count_best="",
+        count_high="500",
+        statement_id="",
+        source_id=source,
+    )
+    package.add(
+        "worker_estimates",
+        estimate_id="2019-07-01-chn-none",
+        as_of_date="2019-07-01",
+        country_iso3="CHN",
+        date_precision="day",
+        quantity_text="a small group",
+        count_low="",
+        count_best="",
+        count_high="",
+        statement_id="",
+        source_id=source,
+    )
     before = build(tmp_path / "before", REPO).read_text(encoding="utf-8")
     page = Page(build(tmp_path / "out", package.root).read_text(encoding="utf-8"))
 
     def bars(page: Page) -> list:
-        return [e for e in page.find("line") if "range" in e.attrs.get("class", "") and e.inside("svg", **{"data-chart": "estimates"})]
+        return [
+            e for e in page.find("line") if "range" in e.attrs.get("class", "") and e.inside("svg", **{"data-chart": "estimates"})
+        ]
 
     assert len(bars(page)) == len(bars(Page(before))) + 1
-    uncounted = sum(1 for row in package.rows("worker_estimates") if not (row["count_low"] or row["count_best"] or row["count_high"]))
+    uncounted = sum(
+        1 for row in package.rows("worker_estimates") if not (row["count_low"] or row["count_best"] or row["count_high"])
+    )
     noun = "estimate" if uncounted == 1 else "estimates"
     assert "China" in page.text and f"{uncounted} {noun} with no count" in page.text
     listed = [e for e in page.find("tr") if not e.inside("thead") and not e.inside("section", id="countries")]
@@ -106,7 +138,9 @@ def test_every_table_row_links_to_its_source(repo_page):
     urls = source_urls(REPO)
     for table in ["statements", "worker_movements", "worker_estimates"]:
         rows = [e for e in repo_page.find("tr") if e.attrs.get("id", "").startswith(f"{table}:")]
-        links = [e.attrs["href"] for e in repo_page.find("a") if e.inside("section", id=table) and e.attrs["href"].startswith("http")]
+        links = [
+            e.attrs["href"] for e in repo_page.find("a") if e.inside("section", id=table) and e.attrs["href"].startswith("http")
+        ]
         assert len(rows) == len(csv_rows(REPO, table))
         assert sorted(links) == sorted(urls[row["source_id"]] for row in csv_rows(REPO, table))
 
@@ -151,8 +185,17 @@ def test_contributed_text_is_escaped_everywhere(hostile, tmp_path):
 def test_no_resource_is_loaded_from_anywhere(repo_site):
     for path in pages(repo_site):
         page = Page(path.read_text(encoding="utf-8"))
-        for pattern in [r"<script[^>]*\bsrc\s*=", r"<link\b", r"<img\b", r"<iframe\b", r"<object\b", r"<embed\b",
-                        r"@import", r"url\(", r"\bsrcset\s*="]:
+        for pattern in [
+            r"<script[^>]*\bsrc\s*=",
+            r"<link\b",
+            r"<img\b",
+            r"<iframe\b",
+            r"<object\b",
+            r"<embed\b",
+            r"@import",
+            r"url\(",
+            r"\bsrcset\s*=",
+        ]:
             assert not re.search(pattern, page.text, re.IGNORECASE), (path.name, pattern)
         for element in page.elements:  # the only addresses are links a reader follows
             for name, value in element.attrs.items():
@@ -199,7 +242,9 @@ def test_map_label_gives_the_latest_counted_estimate_with_estimator_and_date(rep
     latest = {}
     for row in sorted(counted, key=lambda r: (r["as_of_date"], r["estimate_id"])):
         latest[row["country_iso3"]] = row
-    shapes = {e.attrs["data-iso3"]: e.attrs["aria-label"] for e in repo_page.find("a") if e.inside("svg", **{"data-chart": "map"})}
+    shapes = {
+        e.attrs["data-iso3"]: e.attrs["aria-label"] for e in repo_page.find("a") if e.inside("svg", **{"data-chart": "map"})
+    }
     for iso3, label in shapes.items():
         if iso3 not in latest:
             assert "reported, no figure" in label
@@ -260,5 +305,3 @@ def test_command_exit_codes(package, tmp_path):
     assert command(str(tmp_path / "a"), "--source", str(package.root)) == 1
     assert command(str(tmp_path / "b"), "--source", str(tmp_path / "nowhere")) == 2
     assert not (tmp_path / "a" / "index.html").exists()
-
-

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from support import REPO, checks
 from nkl_data.problems import sort
 from nkl_data.validate import validate
+from support import REPO, checks
 
 
 def test_shipped_package_is_valid():
@@ -42,7 +42,12 @@ CASES = [
     ("deadlines", dict(obligation_type="sanction"), "obligation_type", "enum"),
     ("deadlines", dict(source_id="no-such-source"), "source_id", "foreign-key"),
     ("statements", dict(date="2019-02-30"), "date", "type"),
-    ("statements", dict(statement_id="0000-01-01-year-zero", date="0000-01-01"), "date", "type"),  # Python's dates start at year 1
+    (
+        "statements",
+        dict(statement_id="0000-01-01-year-zero", date="0000-01-01"),
+        "date",
+        "type",
+    ),  # Python's dates start at year 1
     ("statements", dict(date="2099-01-01"), "date", "future-date"),
     ("statements", dict(date_precision="week"), "date_precision", "enum"),
     ("statements", dict(claim_type="rumour"), "claim_type", "enum"),
@@ -54,8 +59,18 @@ CASES = [
     ("statements", dict(statement_id="no-date-first"), "statement_id", "pattern"),
     ("worker_movements", dict(count_low="10", count_best="5"), "count_best", "count-order"),
     ("worker_movements", dict(count_high="-3"), "count_high", "minimum"),
-    ("worker_movements", dict(quantity_text="dozens", count_low="12", count_best="", count_high=""), "count_low", "quantity-rule"),
-    ("worker_movements", dict(quantity_text="Hundreds", count_low="200", count_best="300", count_high=""), "count_low", "quantity-rule"),
+    (
+        "worker_movements",
+        dict(quantity_text="dozens", count_low="12", count_best="", count_high=""),
+        "count_low",
+        "quantity-rule",
+    ),
+    (
+        "worker_movements",
+        dict(quantity_text="Hundreds", count_low="200", count_best="300", count_high=""),
+        "count_low",
+        "quantity-rule",
+    ),
     ("worker_movements", dict(count_best="1.5"), "count_best", "type"),
     ("worker_movements", dict(movement_type="flight"), "movement_type", "enum"),
     ("worker_movements", dict(country_iso3="rus"), "country_iso3", "pattern"),
@@ -68,13 +83,23 @@ CASES = [
     ("worker_movements", dict(report_id="2019-01-01-no-such-report"), "report_id", "foreign-key"),
     ("state_reports", dict(report_kind="annual"), "report_kind", "enum"),
     ("state_reports", dict(un_symbol="S/2019/171"), "un_symbol", "pattern"),
-    ("state_reports", dict(deadline_id="2020-03-22-unscr-2397-op8-final-report", instrument="UNSCR 2375"), "instrument", "reference-match"),
+    (
+        "state_reports",
+        dict(deadline_id="2020-03-22-unscr-2397-op8-final-report", instrument="UNSCR 2375"),
+        "instrument",
+        "reference-match",
+    ),
     ("state_reports", dict(state_iso3="ATA"), "state_iso3", "foreign-key"),
     ("state_reports", dict(summary=""), "summary", "required"),
     ("report_counts", dict(deadline_id=""), "deadline_id", "required"),
     ("report_counts", dict(deadline_id="2019-12-22-no-such-deadline"), "deadline_id", "foreign-key"),
     ("report_counts", dict(quantity_text="dozens", count_low="", count_best="30", count_high=""), "count_low", "quantity-rule"),
-    ("entry_statistics", dict(period_start="2020-01-01", period_end="2019-12-31", stat_id="2019-12-31-rus-x"), "period_end", "date-order"),
+    (
+        "entry_statistics",
+        dict(period_start="2020-01-01", period_end="2019-12-31", stat_id="2019-12-31-rus-x"),
+        "period_end",
+        "date-order",
+    ),
     ("entry_statistics", dict(measure="arrivals"), "measure", "enum"),
     ("entry_statistics", dict(purpose="holiday"), "purpose", "enum"),
     ("entry_statistics", dict(count=""), "count", "required"),
@@ -97,14 +122,18 @@ def test_an_event_without_a_precision_is_not_dated_after_its_source(package):
     published = next(r["published_date"] for r in package.rows("sources") if r["source_id"] == source)
     later = (dt.date.fromisoformat(published) + dt.timedelta(days=400)).isoformat()
     line = package.add("entry_statistics", stat_id=f"{later}-late", period_end=later)
-    assert ("entry_statistics", "period_end", "source-date", line) in {(p.table, p.column, p.check, p.line) for p in package.problems()}
+    assert ("entry_statistics", "period_end", "source-date", line) in {
+        (p.table, p.column, p.check, p.line) for p in package.problems()
+    }
 
 
 def test_a_deadline_may_fall_due_after_its_source(package):
     """due_date says mayFollowSource in the schema: a resolution's source predates the deadline it sets."""
     deadlines = package.rows("deadlines")
-    assert any(r["due_date"] > next(s["published_date"] for s in package.rows("sources") if s["source_id"] == r["source_id"])
-               for r in deadlines)
+    assert any(
+        r["due_date"] > next(s["published_date"] for s in package.rows("sources") if s["source_id"] == r["source_id"])
+        for r in deadlines
+    )
     assert not [p for p in package.problems() if p.check == "source-date" and p.table == "deadlines"]
 
 
@@ -124,8 +153,13 @@ def test_lazy_validation_reports_every_problem_at_once(package):
     package.add("statements", date="2019-02-30", claim_type="rumour", summary="")
     package.add("worker_estimates", method="guess", count_low="5", count_best="1")
     found = checks(package.problems())
-    assert {("statements", "date", "type"), ("statements", "claim_type", "enum"), ("statements", "summary", "required"),
-            ("worker_estimates", "method", "enum"), ("worker_estimates", "count_best", "count-order")} <= found
+    assert {
+        ("statements", "date", "type"),
+        ("statements", "claim_type", "enum"),
+        ("statements", "summary", "required"),
+        ("worker_estimates", "method", "enum"),
+        ("worker_estimates", "count_best", "count-order"),
+    } <= found
 
 
 def test_line_numbers_count_physical_lines(package):
@@ -139,15 +173,20 @@ def test_line_numbers_count_physical_lines(package):
 
 
 def test_valid_tricky_text_is_accepted(package):
-    package.edit("statements", 0, summary='Quotes "inside", commas, and a\nline break; Корейский текст; 북한 노동자',
-                 quote="", notes="NA")
+    package.edit(
+        "statements", 0, summary='Quotes "inside", commas, and a\nline break; Корейский текст; 북한 노동자', quote="", notes="NA"
+    )
     assert package.problems() == []
 
 
 @pytest.mark.parametrize(
     "header_change, message",
-    [(lambda h: h[:-1], "missing notes"), (lambda h: h + ["extra"], "unexpected 'extra'"),
-     (lambda h: [h[1], h[0], *h[2:]], "out of order"), (lambda h: [h[0], "statment_date", *h[2:]], "missing date")],
+    [
+        (lambda h: h[:-1], "missing notes"),
+        (lambda h: h + ["extra"], "unexpected 'extra'"),
+        (lambda h: [h[1], h[0], *h[2:]], "out of order"),
+        (lambda h: [h[0], "statment_date", *h[2:]], "missing date"),
+    ],
 )
 def test_header_problems(package, header_change, message):
     path = package.csv("statements")
@@ -182,7 +221,9 @@ def test_an_event_cannot_postdate_its_source(package):
     source = package.rows("sources")[0]
     published = source["published_date"]
     day_after = (dt.date.fromisoformat(published) + dt.timedelta(days=1)).isoformat()
-    line = package.add("worker_movements", movement_id=f"{day_after}-after-its-source", date=day_after, source_id=source["source_id"])
+    line = package.add(
+        "worker_movements", movement_id=f"{day_after}-after-its-source", date=day_after, source_id=source["source_id"]
+    )
     found = [p for p in package.problems() if p.check == "source-date"]
     assert [(p.table, p.line, p.column, p.value) for p in found] == [("worker_movements", line, "date", day_after)]
 
@@ -220,7 +261,14 @@ def test_a_listing_is_the_start_of_all_problems_in_order(package):
     """Checks count every problem but build only those a report lists: the first ones, in order."""
     rows = package.rows("worker_movements")
     for row in rows[::2]:
-        row.update(movement_type="flight", location=row["location"] + " ", quantity_text="3 to 7", count_low="7", count_best="3", count_high="")
+        row.update(
+            movement_type="flight",
+            location=row["location"] + " ",
+            quantity_text="3 to 7",
+            count_low="7",
+            count_best="3",
+            count_high="",
+        )
     package.write("worker_movements", rows)
     report = validate(package.root)
     everything = sort(report.problems)
@@ -232,12 +280,17 @@ def test_a_listing_is_the_start_of_all_problems_in_order(package):
         assert listing.truncated == (limit is not None and limit < len(everything))
     counts = report.listing(1).counts
     assert {key[2:]: number for key, number in counts.items()} == {
-        ("movement_type", "enum"): len(rows[::2]), ("location", "whitespace"): len(rows[::2]), ("count_best", "count-order"): len(rows[::2])}
+        ("movement_type", "enum"): len(rows[::2]),
+        ("location", "whitespace"): len(rows[::2]),
+        ("count_best", "count-order"): len(rows[::2]),
+    }
 
 
 def test_a_header_of_ten_thousand_columns_gets_one_short_problem(package):
     header = package.header("worker_movements") + [f"extra_{i}" for i in range(10_000)]
-    package.write("worker_movements", [{**row, **dict.fromkeys(header[15:], "")} for row in package.rows("worker_movements")], header)
+    package.write(
+        "worker_movements", [{**row, **dict.fromkeys(header[15:], "")} for row in package.rows("worker_movements")], header
+    )
     found = [p for p in package.problems() if p.check == "header"]
     assert len(found) == 1 and found[0].line == 1
     assert "unexpected 'extra_0', 'extra_1'" in found[0].message and "(10,000 in all)" in found[0].message

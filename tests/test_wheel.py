@@ -13,7 +13,6 @@ import pytest
 
 from support import REPO
 
-
 STRAYS = ["datasets/draft.csv", "datasets/.hidden.csv", "datasets/old/sources.csv", "schemas/draft.json", "schemas/notes.txt"]
 
 
@@ -29,8 +28,11 @@ def wheel(tmp_path_factory) -> Path:
         (source / stray).parent.mkdir(parents=True, exist_ok=True)
         (source / stray).write_text("a\n1\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(source)],
-                   check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(source)],
+        check=True,
+        timeout=300,
+    )
     return next(out.glob("nkl_data-*.whl"))
 
 
@@ -39,7 +41,9 @@ def test_wheel_holds_exactly_the_files_the_descriptor_names(wheel):
     descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
     named = {"datapackage.json", *(r[key] for r in descriptor["resources"] for key in ("path", "schema"))}
     assert {n.removeprefix("nkl_data/data/") for n in names if n.startswith("nkl_data/data/")} == named
-    assert {"nkl_data/publish/page.css", "nkl_data/publish/page.js", "nkl_data/publish/world.json"} <= set(names)  # style, script, map
+    assert {"nkl_data/publish/page.css", "nkl_data/publish/page.js", "nkl_data/publish/world.json"} <= set(
+        names
+    )  # style, script, map
 
 
 def test_a_refused_package_is_not_built(tmp_path):
@@ -51,8 +55,23 @@ def test_a_refused_package_is_not_built(tmp_path):
     shutil.copytree(REPO / "datasets", source / "datasets")
     (source / "datapackage.json").unlink()
     (source / "datapackage.json").symlink_to(REPO / "datapackage.json")
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w",
-                             str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0 and "symbolic link" in result.stdout + result.stderr
     assert not list((tmp_path / "dist").glob("*.whl"))
 
@@ -61,13 +80,21 @@ def test_installed_wheel_loads_in_a_fresh_venv(wheel, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # the dependencies come from this environment; nkl_data itself only from the wheel
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)], check=True, timeout=300)
-    code = ("import nkl_data; c = nkl_data.load('countries').set_index('iso3'); "
-            "print(nkl_data.__file__); print(c.loc['NAM', 'iso2']); print(len(nkl_data.load('statements')))")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)], check=True, timeout=300
+    )
+    code = (
+        "import nkl_data; c = nkl_data.load('countries').set_index('iso3'); "
+        "print(nkl_data.__file__); print(c.loc['NAM', 'iso2']); print(len(nkl_data.load('statements')))"
+    )
     # without PYTHONPATH, which would let a checkout's src/ shadow the installed wheel
     clean = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120, env=clean)

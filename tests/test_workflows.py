@@ -101,6 +101,14 @@ def test_the_diff_in_ci_names_revisions_explicitly():
 
 
 def test_codeowners_leave_only_the_data_to_the_contribution_workflow():
-    lines = [l.split() for l in (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
+    lines = [
+        entry.split()
+        for entry in (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+        if entry and not entry.startswith("#")
+    ]
     assert lines[0][0] == "*" and len(lines[0]) > 1
-    assert {l[0] for l in lines[1:] if len(l) == 1} == {"/datasets/*.csv", "/docs/coverage.md", "/docs/data-dictionary.md"}
+    assert {owner[0] for owner in lines[1:] if len(owner) == 1} == {
+        "/datasets/*.csv",
+        "/docs/coverage.md",
+        "/docs/data-dictionary.md",
+    }

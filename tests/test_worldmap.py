@@ -58,7 +58,10 @@ def test_levels_follow_the_figure():
 
 
 def test_marked_countries_are_links_in_the_given_order_and_small_ones_get_a_dot():
-    svg = draw([Shaded("SGP", "Singapore", "country/sgp.html", level(0)), Shaded("RUS", "Russia", "country/rus.html", level(20_000))], "t")
+    svg = draw(
+        [Shaded("SGP", "Singapore", "country/sgp.html", level(0)), Shaded("RUS", "Russia", "country/rus.html", level(20_000))],
+        "t",
+    )
     links = re.findall(r'<a class="country" href="([^"]+)" data-iso3="([A-Z]+)"', svg)
     assert links == [("country/sgp.html", "SGP"), ("country/rus.html", "RUS")]
     singapore = svg.split('data-iso3="SGP"')[1].split("</a>")[0]

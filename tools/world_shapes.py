@@ -159,9 +159,9 @@ def main(folder: str) -> None:
     out = {
         "about": "Country shapes for the site's map: longitude/latitude in degrees, rings as flat [lon, lat, ...] lists.",
         "origin": f"Natural Earth 4.1.0 Admin 0 countries, 1:110m (shapes) and 1:50m (points for countries too small "
-                  f"for 1:110m), from the npm package world-atlas {version}; simplified by tools/world_shapes.py.",
+        f"for 1:110m), from the npm package world-atlas {version}; simplified by tools/world_shapes.py.",
         "licence": "Natural Earth data is in the public domain. world-atlas packaging: ISC licence, "
-                   "Copyright 2013-2019 Michael Bostock.",
+        "Copyright 2013-2019 Michael Bostock.",
         "inputs": {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (small, medium)},
         "shapes": dict(sorted(shapes.items())),
         "points": dict(sorted(points.items())),

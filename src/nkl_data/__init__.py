@@ -12,18 +12,21 @@ command line, which starts parsing before pandas is imported) costs almost nothi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .package import PackageError, open_package
 from .problems import InvalidPackage
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .compare import DiffResult
     from .loading import load, load_all, tables
 
 _LOADER = ("load", "load_all", "tables")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LOADER:
         from . import loading
 
@@ -42,16 +45,16 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_LOADER, "__version__"])
 
 
-def diff(old, new):
+def diff(old: str | Path, new: str | Path) -> DiffResult:
     """Row-level differences between two package versions (paths or git revisions); see nkl_data.compare."""
     from .compare import diff as _diff
 
     return _diff(old, new)
 
 
-def data_version(source=None) -> str:
+def data_version(source: str | Path | None = None) -> str:
     """The version of the data package (datapackage.json), distinct from the code's __version__."""
     return open_package(source).version
 
 
-__all__ = ["InvalidPackage", "PackageError", "data_version", "diff", "load", "load_all", "tables", "__version__"]
+__all__ = ["InvalidPackage", "PackageError", "__version__", "data_version", "diff", "load", "load_all", "tables"]

@@ -7,7 +7,7 @@ pandas' own parsers cost ten times as much on a million rows.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,7 +17,7 @@ from .parse import STRING
 DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 INTEGER_TEXT = r"[+-]?[0-9]{1,18}"  # up to 18 digits: always fits in int64
 
-Cells = Union[pa.Array, pa.ChunkedArray]
+Cells = pa.Array | pa.ChunkedArray
 
 
 def loaded_type(spec: dict[str, Any]) -> str:
@@ -82,5 +82,8 @@ def dates(text: Cells) -> Cells:
 
 def cast_columns(cells: pa.Table, fields: list[dict[str, Any]]) -> dict[str, Cells]:
     """Each column of CELLS whose field loads as something other than text, cast."""
-    return {spec["name"]: cast(cells.column(spec["name"]), spec) for spec in fields
-            if spec["name"] in cells.column_names and loaded_type(spec) != "text"}
+    return {
+        spec["name"]: cast(cells.column(spec["name"]), spec)
+        for spec in fields
+        if spec["name"] in cells.column_names and loaded_type(spec) != "text"
+    }

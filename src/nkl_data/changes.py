@@ -37,19 +37,45 @@ LOWER_BOUNDS, UPPER_BOUNDS = ("minimum", "minLength"), ("maximum", "maxLength")
 FLAGS = ("required", "unique")
 
 BUMP = {
-    "table_added": "minor", "table_removed": "major", "table_moved": "major", "schema_moved": "major",
-    "tables_reordered": "major", "column_added": "minor", "column_removed": "major", "column_retyped": "major",
-    "columns_reordered": "major", "key_changed": "major", "constraint_loosened": "major", "constraint_tightened": "minor",
-    "constraint_changed": "major", "enum_reordered": "minor", "foreign_key_added": "minor", "foreign_key_removed": "major",
-    "rule_loosened": "major", "rule_tightened": "minor", "rule_changed": "major", "missing_values_changed": "major",
-    "licence_changed": "major", "property_changed": "major", "words_changed": "patch", "metadata_changed": "patch",
+    "table_added": "minor",
+    "table_removed": "major",
+    "table_moved": "major",
+    "schema_moved": "major",
+    "tables_reordered": "major",
+    "column_added": "minor",
+    "column_removed": "major",
+    "column_retyped": "major",
+    "columns_reordered": "major",
+    "key_changed": "major",
+    "constraint_loosened": "major",
+    "constraint_tightened": "minor",
+    "constraint_changed": "major",
+    "enum_reordered": "minor",
+    "foreign_key_added": "minor",
+    "foreign_key_removed": "major",
+    "rule_loosened": "major",
+    "rule_tightened": "minor",
+    "rule_changed": "major",
+    "missing_values_changed": "major",
+    "licence_changed": "major",
+    "property_changed": "major",
+    "words_changed": "patch",
+    "metadata_changed": "patch",
     "edited": "patch",
 }
 PACKAGE = None  # the table of a change to the descriptor as a whole
-WHOLE = {"table_added": "table added", "table_removed": "table removed", "table_moved": "file moved",
-         "schema_moved": "schema file moved", "tables_reordered": "tables reordered", "columns_reordered": "columns reordered",
-         "key_changed": "primary key changed", "licence_changed": "licence changed",
-         "missing_values_changed": "missing values changed", "edited": "schema edited without changing a rule"}
+WHOLE = {
+    "table_added": "table added",
+    "table_removed": "table removed",
+    "table_moved": "file moved",
+    "schema_moved": "schema file moved",
+    "tables_reordered": "tables reordered",
+    "columns_reordered": "columns reordered",
+    "key_changed": "primary key changed",
+    "licence_changed": "licence changed",
+    "missing_values_changed": "missing values changed",
+    "edited": "schema edited without changing a rule",
+}
 NOUNS = {"constraint": "constraint", "enum": "constraint", "rule": "rule"}
 
 
@@ -66,8 +92,14 @@ class SchemaChange:
     property: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "change": self.change, "column": self.column, "property": self.property,
-                "detail": self.detail or None, "bump": self.bump}
+        return {
+            "table": self.table,
+            "change": self.change,
+            "column": self.column,
+            "property": self.property,
+            "detail": self.detail or None,
+            "bump": self.bump,
+        }
 
     def describe(self, quote: Callable[[str], str] = str) -> str:
         """What changed, in words; QUOTE wraps each name and value taken from the schemas (Markdown
@@ -107,6 +139,7 @@ def schema_changes(old: Package, new: Package) -> list[SchemaChange]:
 
 # The package -------------------------------------------------------------------------------------
 
+
 def _package_changes(old: dict, new: dict) -> list[SchemaChange]:
     found = []
     for key in sorted(set(old) | set(new)):
@@ -142,6 +175,7 @@ def _resource_changes(table: str, old: dict, new: dict) -> list[SchemaChange]:
 
 # A table's schema --------------------------------------------------------------------------------
 
+
 def _schema_changes(table: str, old: dict, new: dict) -> list[SchemaChange]:
     found = []
     old_key, new_key = _names(old.get("primaryKey", [])), _names(new.get("primaryKey", []))
@@ -152,8 +186,11 @@ def _schema_changes(table: str, old: dict, new: dict) -> list[SchemaChange]:
     for column, spec in new_fields.items():
         if column not in old_fields:
             required = bool(spec.get("constraints", {}).get("required"))
-            found.append(SchemaChange(table, "column_added", column, "major" if required else "minor",
-                                      "required" if required else "optional"))
+            found.append(
+                SchemaChange(
+                    table, "column_added", column, "major" if required else "minor", "required" if required else "optional"
+                )
+            )
         else:
             found += _field_changes(table, column, old_fields[column], spec)
     shared = [c for c in old_fields if c in new_fields]
@@ -166,8 +203,14 @@ def _schema_changes(table: str, old: dict, new: dict) -> list[SchemaChange]:
         found.append(_change(table, "missing_values_changed", detail=_was(old.get("missingValues"), new.get("missingValues"))))
     for key in sorted((set(old) | set(new)) - {"fields", "primaryKey", "foreignKeys", "eventDate", "missingValues"}):
         if old.get(key) != new.get(key):
-            found.append(_change(table, "words_changed" if key in WORDS else "property_changed", prop=key,
-                                 detail="" if key in WORDS else _was(old.get(key), new.get(key))))
+            found.append(
+                _change(
+                    table,
+                    "words_changed" if key in WORDS else "property_changed",
+                    prop=key,
+                    detail="" if key in WORDS else _was(old.get(key), new.get(key)),
+                )
+            )
     return found
 
 
@@ -182,16 +225,30 @@ def _field_changes(table: str, column: str, old: dict, new: dict) -> list[Schema
     for key in SWITCHES:
         before, after = bool(old.get(key)), bool(new.get(key))
         if before != after:
-            found.append(_change(table, "rule_loosened" if after else "rule_tightened", column=column, prop=key,
-                                 detail=f"{str(before).lower()} -> {str(after).lower()}"))
+            found.append(
+                _change(
+                    table,
+                    "rule_loosened" if after else "rule_tightened",
+                    column=column,
+                    prop=key,
+                    detail=f"{str(before).lower()} -> {str(after).lower()}",
+                )
+            )
     for key in NAMED:
         found += _named_rule(table, column, key, old.get(key), new.get(key))
     found += _vague_words(table, column, old.get("vagueWords") or {}, new.get("vagueWords") or {})
     handled = {"name", "type", "constraints", *SWITCHES, *NAMED, "vagueWords"}
     for key in sorted((set(old) | set(new)) - handled):
         if not _same(old.get(key), new.get(key), key):
-            found.append(_change(table, "words_changed" if key in WORDS else "property_changed", column=column, prop=key,
-                                 detail="" if key in WORDS else _was(old.get(key), new.get(key))))
+            found.append(
+                _change(
+                    table,
+                    "words_changed" if key in WORDS else "property_changed",
+                    column=column,
+                    prop=key,
+                    detail="" if key in WORDS else _was(old.get(key), new.get(key)),
+                )
+            )
     return found
 
 
@@ -201,7 +258,8 @@ def _constraint(table: str, column: str, key: str, old: Any, new: Any) -> list[S
         old, new = bool(old), bool(new)
     if old == new:
         return []
-    change = lambda kind, detail=_was(old, new): [_change(table, kind, column=column, prop=key, detail=detail)]  # noqa: E731
+    was = _was(old, new)
+    change = lambda kind, detail=was: [_change(table, kind, column=column, prop=key, detail=detail)]  # noqa: E731
     if old is None or new is None or key in FLAGS:
         added = new is not None and new is not False
         return change("constraint_tightened" if added else "constraint_loosened")
@@ -250,12 +308,14 @@ def _foreign_key_changes(table: str, old: list, new: list) -> list[SchemaChange]
             was, now = old_pairs.get(column), new_pairs.get(column)
             if was != now:
                 kind = "rule_tightened" if was is None else "rule_loosened" if now is None else "rule_changed"
-                found.append(_change(table, kind, column=column, prop="sameValues",
-                                     detail=f"{_show_link(link)}: {_was(was, now)}"))
+                found.append(
+                    _change(table, kind, column=column, prop="sameValues", detail=f"{_show_link(link)}: {_was(was, now)}")
+                )
     return found
 
 
 # Small helpers -----------------------------------------------------------------------------------
+
 
 def _change(table: str | None, kind: str, column: str | None = None, prop: str | None = None, detail: str = "") -> SchemaChange:
     return SchemaChange(table, kind, column, BUMP[kind], detail, prop)

@@ -20,56 +20,116 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nkl-data", description="Validate and work with the nkl-data package.")
-    parser.add_argument("--version", action=_Version, nargs=0,
-                        help="print the code version and the version of the data package this folder or the install holds")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="print the code version and the version of the data package this folder or the install holds",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="validate a data package, or one table of it, and report every problem")
-    check.add_argument("path", nargs="?", help="a package folder, its datapackage.json, or one table's CSV file inside a package "
-                                               "(default: the package in the current folder, else the bundled one)")
+    check.add_argument(
+        "path",
+        nargs="?",
+        help="a package folder, its datapackage.json, or one table's CSV file inside a package "
+        "(default: the package in the current folder, else the bundled one)",
+    )
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
-    check.add_argument("--base", metavar="REV",
-                       help="judge PATH's CSV files by the descriptor and schemas of git revision REV of the repository "
-                            "that holds PATH, not by PATH's own (how a pull request is checked)")
-    check.add_argument("--max-errors", type=_count, default=1000, metavar="N",
-                       help="list at most N problems (default 1000; 0 lists all); every problem is counted")
+    check.add_argument(
+        "--base",
+        metavar="REV",
+        help="judge PATH's CSV files by the descriptor and schemas of git revision REV of the repository "
+        "that holds PATH, not by PATH's own (how a pull request is checked)",
+    )
+    check.add_argument(
+        "--max-errors",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="list at most N problems (default 1000; 0 lists all); every problem is counted",
+    )
     fmt = commands.add_parser("fmt", help="rewrite the CSV files in canonical form")
     fmt.add_argument("path", nargs="?", default=".", help="a package folder, its datapackage.json, or one table's CSV file")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
     cover = commands.add_parser("coverage", help="write docs/coverage.md (rows per table, country, year, source)")
     cover.add_argument("path", nargs="?", default=".", help="the package folder (default: the current folder)")
     cover.add_argument("--check", action="store_true", help="change nothing; exit 1 if docs/coverage.md is out of date")
-    differ = commands.add_parser("diff", help="compare two versions of the data package (paths or git revisions)",
-                                 description="Compare two versions: OLD NEW, or both named with --rev and --path in order "
-                                             "(nkl-data diff --rev v0.1.0 --path .). A name that is both a path and a revision is refused.")
-    differ.add_argument("versions", nargs="*", metavar="OLD NEW",
-                        help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1")
-    differ.add_argument("--rev", dest="sides", action=_Side, kind="rev", metavar="REV",
-                        help="a git revision of the repository holding the current folder, never taken for a path")
-    differ.add_argument("--path", dest="sides", action=_Side, kind="path", metavar="PATH",
-                        help="a package folder or its datapackage.json, never taken for a revision")
+    differ = commands.add_parser(
+        "diff",
+        help="compare two versions of the data package (paths or git revisions)",
+        description="Compare two versions: OLD NEW, or both named with --rev and --path in order "
+        "(nkl-data diff --rev v0.1.0 --path .). A name that is both a path and a revision is refused.",
+    )
+    differ.add_argument(
+        "versions",
+        nargs="*",
+        metavar="OLD NEW",
+        help="a package folder, its datapackage.json, or a git revision such as v0.1.0 or HEAD~1",
+    )
+    differ.add_argument(
+        "--rev",
+        dest="sides",
+        action=_Side,
+        kind="rev",
+        metavar="REV",
+        help="a git revision of the repository holding the current folder, never taken for a path",
+    )
+    differ.add_argument(
+        "--path",
+        dest="sides",
+        action=_Side,
+        kind="path",
+        metavar="PATH",
+        help="a package folder or its datapackage.json, never taken for a revision",
+    )
     differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    differ.add_argument("--check-version", action="store_true",
-                        help="exit 1 unless the data version was bumped at least as much as the changes require")
+    differ.add_argument(
+        "--check-version",
+        action="store_true",
+        help="exit 1 unless the data version was bumped at least as much as the changes require",
+    )
     contribution = commands.add_parser(
-        "contribution", help="judge a pull request's data by the base revision's rules (what the pull-request workflow runs)",
+        "contribution",
+        help="judge a pull request's data by the base revision's rules (what the pull-request workflow runs)",
         description="Read HEAD's datasets/*.csv as data, validate them with BASE's descriptor and schemas and this installed "
-                    "code, check their canonical form and the generated documents, and list every other changed file as "
-                    "needing a maintainer's review. Exit 0 valid and only data, 1 problems, 3 files for a maintainer.")
+        "code, check their canonical form and the generated documents, and list every other changed file as "
+        "needing a maintainer's review. Exit 0 valid and only data, 1 problems, 3 files for a maintainer.",
+    )
     contribution.add_argument("base", help="the base revision (the target branch's commit)")
     contribution.add_argument("head", help="the pull request's commit")
     contribution.add_argument("--format", choices=["text", "github"], default="text")
     document = commands.add_parser("dictionary", help=f"write {dictionary.TARGET.as_posix()} from the schemas")
-    document.add_argument("path", nargs="?", default=".", help="the package folder or its datapackage.json (default: the current folder)")
-    document.add_argument("--check", action="store_true", help=f"change nothing; exit 1 if {dictionary.TARGET.as_posix()} is out of date")
-    exporting = _writer(commands, "export", "write the tables as Parquet, SQLite (for Datasette) or JSON",
-                        "folder to write into (created if needed; files of the same name are replaced)")
-    exporting.add_argument("--format", type=_export_format, required=True,
-                           help="parquet: OUTDIR/<table>.parquet; sqlite: OUTDIR/nkl.db and a Datasette metadata.json; "
-                                "json: OUTDIR/<table>.json and a datapackage.json")
-    _writer(commands, "site", "write a self-contained web page of the data to OUTDIR/index.html",
-            "folder to write index.html into (created if missing)")
-    _writer(commands, "release-zip", "write the data package as OUTDIR/nkl-data-<data version>.zip",
-            "folder to write the zip into (created if missing)")
+    document.add_argument(
+        "path", nargs="?", default=".", help="the package folder or its datapackage.json (default: the current folder)"
+    )
+    document.add_argument(
+        "--check", action="store_true", help=f"change nothing; exit 1 if {dictionary.TARGET.as_posix()} is out of date"
+    )
+    exporting = _writer(
+        commands,
+        "export",
+        "write the tables as Parquet, SQLite (for Datasette) or JSON",
+        "folder to write into (created if needed; files of the same name are replaced)",
+    )
+    exporting.add_argument(
+        "--format",
+        type=_export_format,
+        required=True,
+        help="parquet: OUTDIR/<table>.parquet; sqlite: OUTDIR/nkl.db and a Datasette metadata.json; "
+        "json: OUTDIR/<table>.json and a datapackage.json",
+    )
+    _writer(
+        commands,
+        "site",
+        "write a self-contained web page of the data to OUTDIR/index.html",
+        "folder to write index.html into (created if missing)",
+    )
+    _writer(
+        commands,
+        "release-zip",
+        "write the data package as OUTDIR/nkl-data-<data version>.zip",
+        "folder to write the zip into (created if missing)",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -157,8 +217,11 @@ def _writer(commands, name: str, help: str, outdir_help: str) -> argparse.Argume
     """A command that writes files from a package into OUTDIR."""
     parser = commands.add_parser(name, help=help)
     parser.add_argument("outdir", help=outdir_help)
-    parser.add_argument("--source", help="a package folder or its datapackage.json, validated first "
-                                         "(default: the package in the current folder, else the bundled one)")
+    parser.add_argument(
+        "--source",
+        help="a package folder or its datapackage.json, validated first "
+        "(default: the package in the current folder, else the bundled one)",
+    )
     return parser
 
 

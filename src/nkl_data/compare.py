@@ -54,7 +54,7 @@ class TableDiff:
 
     @property
     def empty(self) -> bool:
-        return self.added.empty and self.removed.empty and self.changed.empty
+        return bool(self.added.empty and self.removed.empty and self.changed.empty)
 
     def added_keys(self) -> list[Any]:
         return _keys(self.added, self.key)
@@ -64,7 +64,7 @@ class TableDiff:
 
     def changed_rows(self) -> list[dict[str, Any]]:
         """Changed cells grouped by row: [{"key": key, "fields": {column: [old, new]}}]."""
-        rows: dict[Any, dict[str, list]] = {}
+        rows: dict[Any, dict[str, list[Any]]] = {}
         for key, record in zip(_keys(self.changed, self.key), self.changed.itertuples(index=False)):
             column, old, new = record[-3:]
             rows.setdefault(_hashable(key), {})[column] = [_cell(old), _cell(new)]
@@ -94,8 +94,10 @@ class DiffResult:
             "new_version": self.new_version,
             "required_bump": self.required_bump,
             "schema_changes": [c.to_json() for c in self.schema_changes],
-            "tables": {name: {"added": t.added_keys(), "removed": t.removed_keys(), "changed": t.changed_rows()}
-                       for name, t in self.tables.items()},
+            "tables": {
+                name: {"added": t.added_keys(), "removed": t.removed_keys(), "changed": t.changed_rows()}
+                for name, t in self.tables.items()
+            },
         }
 
     def to_text(self) -> str:
@@ -116,8 +118,9 @@ class DiffResult:
             lines += [f"  - {one_line(_show_key(k))}" for k in table.removed_keys()]
             for row in changed:
                 lines.append(f"  ~ {one_line(_show_key(row['key']))}")
-                lines += [f"      {one_line(column)}: {_show(old)} -> {_show(new)}"
-                          for column, (old, new) in row["fields"].items()]
+                lines += [
+                    f"      {one_line(column)}: {_show(old)} -> {_show(new)}" for column, (old, new) in row["fields"].items()
+                ]
         return "\n".join(lines)
 
     def to_markdown(self, max_rows: int = 50) -> str:
@@ -125,8 +128,12 @@ class DiffResult:
         lines = [f"### Data diff: {self.old_version or '?'} → {self.new_version or '?'}", ""]
         if self.empty:
             return "\n".join(lines + ["No differences."])
-        lines += [f"Required version bump: **{self.required_bump}**", "",
-                  "| table | added | removed | changed |", "|---|---:|---:|---:|"]
+        lines += [
+            f"Required version bump: **{self.required_bump}**",
+            "",
+            "| table | added | removed | changed |",
+            "|---|---:|---:|---:|",
+        ]
         for name, table in self.tables.items():
             counts = f"{len(table.added)} | {len(table.removed)} | {len(table.changed_rows())}"
             lines.append(f"| {markdown_code(name, in_table=True)} | {counts} |")
@@ -139,9 +146,11 @@ class DiffResult:
             lines += ["", f"#### {_code(name)}", ""]
             lines += _capped([f"- added {_code(_show_key(k))}" for k in table.added_keys()], max_rows)
             lines += _capped([f"- removed {_code(_show_key(k))}" for k in table.removed_keys()], max_rows)
-            changed = [f"- changed {_code(_show_key(row['key']))}: "
-                       + "; ".join(f"{_code(c)} {_code(_show(o))} → {_code(_show(n))}" for c, (o, n) in row["fields"].items())
-                       for row in table.changed_rows()]
+            changed = [
+                f"- changed {_code(_show_key(row['key']))}: "
+                + "; ".join(f"{_code(c)} {_code(_show(o))} → {_code(_show(n))}" for c, (o, n) in row["fields"].items())
+                for row in table.changed_rows()
+            ]
             lines += _capped(changed, max_rows)
         return "\n".join(lines)
 
@@ -153,8 +162,10 @@ def diff(old: str | Path | Revision, new: str | Path | Revision) -> DiffResult:
         before, old_label = open_revision_package(old, stack)
         after, new_label = open_revision_package(new, stack)
         changes = schema_changes(before, after)
-        tables = {name: _table_diff(before.tables.get(name), after.tables.get(name), old_label, new_label)
-                  for name in _union(before.tables, after.tables)}
+        tables = {
+            name: _table_diff(before.tables.get(name), after.tables.get(name), old_label, new_label)
+            for name in _union(before.tables, after.tables)
+        }
     required = max((bump for _, bump in reasons(changes, tables)), key=RANK.__getitem__, default="none")
     return DiffResult(before.version, after.version, required, changes, tables)
 
@@ -166,8 +177,11 @@ def reasons(changes: list[SchemaChange], tables: dict[str, TableDiff]) -> list[t
     for name, table in tables.items():
         if name in whole:  # "table added/removed" already says it all
             continue
-        for count, verb, bump in [(len(table.added), "added", "minor"), (len(table.removed), "removed", "patch"),
-                                  (len(table.changed_rows()), "changed", "patch")]:
+        for count, verb, bump in [
+            (len(table.added), "added", "minor"),
+            (len(table.removed), "removed", "patch"),
+            (len(table.changed_rows()), "changed", "patch"),
+        ]:
             if count:
                 found.append((f"{name}: {_plural(count, 'row')} {verb}", bump))
     return found
@@ -184,26 +198,31 @@ def check_version(result: DiffResult) -> tuple[bool, list[str]]:
     went = f"version went {result.old_version} -> {result.new_version}"
     actual = bump_between(result.old_version, result.new_version)
     if actual is None:
-        return False, [f"{went}: versions must be X.Y.Z with the new one higher; the changes require a {result.required_bump} bump"]
-    failed = [f"{what} requires a {bump} bump; {went} ({actual})"
-              for what, bump in reasons(result.schema_changes, result.tables) if RANK[bump] > RANK[actual]]
+        return False, [
+            f"{went}: versions must be X.Y.Z with the new one higher; the changes require a {result.required_bump} bump"
+        ]
+    failed = [
+        f"{what} requires a {bump} bump; {went} ({actual})"
+        for what, bump in reasons(result.schema_changes, result.tables)
+        if RANK[bump] > RANK[actual]
+    ]
     if failed:
         return False, failed
     return True, [f"{went} ({actual}), enough for the {result.required_bump} bump the changes require"]
 
 
 def bump_between(old: str, new: str) -> str | None:
-    """"major", "minor", "patch" or "none" from OLD to NEW; None when either is not X.Y.Z or NEW is lower.
+    """ "major", "minor", "patch" or "none" from OLD to NEW; None when either is not X.Y.Z or NEW is lower.
 
     Pre-release and build suffixes are ignored: the policy is about X.Y.Z.
 
     >>> bump_between("1.2.3", "1.3.0"), bump_between("1.3.0", "1.2.9")
     ('minor', None)
     """
-    parts = [re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", v.strip()) for v in (old, new)]
-    if not all(parts):
+    first, second = (re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", v.strip()) for v in (old, new))
+    if first is None or second is None:
         return None
-    before, after = (tuple(map(int, p.groups())) for p in parts)
+    before, after = (tuple(map(int, p.groups())) for p in (first, second))
     if after < before:
         return None
     for index, bump in enumerate(["major", "minor", "patch"]):
@@ -214,15 +233,18 @@ def bump_between(old: str, new: str) -> str | None:
 
 # Row changes -------------------------------------------------------------------------------------
 
+
 def _table_diff(old: Table | None, new: Table | None, old_label: str, new_label: str) -> TableDiff:
     before = _frame(old, old_label) if old else None
     after = _frame(new, new_label) if new else None
     if before is None or after is None:
         present, table = (after, new) if before is None else (before, old)
+        assert present is not None and table is not None, "a table diff needs the table on one side at least"
         key = _own_key(present, table, new_label if before is None else old_label)
         nothing = present.iloc[0:0]
         added, removed = (present, nothing) if before is None else (nothing, present)
         return TableDiff(added.reset_index(drop=True), removed.reset_index(drop=True), _no_changes(key), key, key)
+    assert old is not None and new is not None  # both frames exist, so both tables do
     old_key = _own_key(before, old, old_label)
     new_key = _own_key(after, new, new_label)
     if not set(new_key) <= set(before.columns) or pd.MultiIndex.from_frame(before[new_key]).has_duplicates:
@@ -238,10 +260,14 @@ def _table_diff(old: Table | None, new: Table | None, old_label: str, new_label:
     b = after.iloc[new_rows][shared].reset_index(drop=True)
     same = (a == b).fillna(False) | (a.isna() & b.isna())  # text equality; missing equals missing
     rows, columns = np.nonzero(~same.to_numpy(dtype=bool))
-    changed = after.iloc[new_rows[rows]][new_key].reset_index(drop=True).assign(
-        column=pd.array([shared[c] for c in columns], dtype=object),
-        old=pd.array(a.to_numpy(dtype=object)[rows, columns], dtype=object),
-        new=pd.array(b.to_numpy(dtype=object)[rows, columns], dtype=object),
+    changed = (
+        after.iloc[new_rows[rows]][new_key]
+        .reset_index(drop=True)
+        .assign(
+            column=pd.array([shared[c] for c in columns], dtype=object),
+            old=pd.array(a.to_numpy(dtype=object)[rows, columns], dtype=object),
+            new=pd.array(b.to_numpy(dtype=object)[rows, columns], dtype=object),
+        )
     )
     return TableDiff(after[~matched].reset_index(drop=True), before[~kept_old].reset_index(drop=True), changed, new_key, new_key)
 
@@ -272,7 +298,8 @@ def _no_changes(key: list[str]) -> pd.DataFrame:
 
 # Formatting helpers ------------------------------------------------------------------------------
 
-def _union(first: dict, second: dict) -> list[str]:
+
+def _union(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
     return [*second, *(name for name in first if name not in second)]
 
 
@@ -310,6 +337,7 @@ def _plural(count: int, word: str) -> str:
 
 
 # Command line ------------------------------------------------------------------------------------
+
 
 def run(args: argparse.Namespace) -> int:
     """Print the diff; 0 ok, 1 when --check-version fails, 2 on usage errors.

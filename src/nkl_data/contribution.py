@@ -60,8 +60,11 @@ def judge(base: str, head: str, where: Path | None = None) -> Verdict:
     touched = changed(top, base, head)
     entries = dict((path, mode) for mode, path in files(top, head, "datasets"))
     data = [path for path, mode in entries.items() if mode == PLAIN_FILE and DATA.fullmatch(path)]
-    for_maintainer = [path for path in touched if path not in GENERATED and path not in data and not (
-        DATA.fullmatch(path) and path not in entries)]  # a table's file deleted is judged as data (missing-file)
+    for_maintainer = [
+        path
+        for path in touched
+        if path not in GENERATED and path not in data and not (DATA.fullmatch(path) and path not in entries)
+    ]  # a table's file deleted is judged as data (missing-file)
     with tempfile.TemporaryDirectory(prefix="nkl-data-contribution-") as folder:
         root = Path(folder)
         (root / "datasets").mkdir()
@@ -85,8 +88,17 @@ def _not_canonical(package: Package) -> list[Problem]:
             continue  # validation has said why the file cannot be read
         if result.changed:
             file = table.path.relative_to(package.root.resolve()).as_posix()
-            found.append(Problem(table.name, None, None, "not-canonical", "the file is not in canonical form (row order, "
-                                 "quoting, line endings, NFC); run nkl-data fmt", None, file))
+            found.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    "not-canonical",
+                    "the file is not in canonical form (row order, quoting, line endings, NFC); run nkl-data fmt",
+                    None,
+                    file,
+                )
+            )
     return found
 
 
@@ -100,8 +112,17 @@ def _stale_documents(root: Path, top: Path, head: str) -> list[Problem]:
             committed = None
         if committed != render(root).encode("utf-8"):
             state = "missing" if committed is None else "not what the data makes"
-            found.append(Problem("", None, None, "generated-file", f"{state}: {command} writes it from the tables "
-                                 "and schemas; run make docs and commit the result", None, path))
+            found.append(
+                Problem(
+                    "",
+                    None,
+                    None,
+                    "generated-file",
+                    f"{state}: {command} writes it from the tables and schemas; run make docs and commit the result",
+                    None,
+                    path,
+                )
+            )
     return found
 
 
@@ -111,6 +132,7 @@ def _text(path: Path) -> str:
 
 # Command line ------------------------------------------------------------------------------------
 
+
 def run(args: argparse.Namespace) -> int:
     """Print the verdict; 0 valid and only data, 1 problems, 3 files that need a maintainer's review."""
     verdict = judge(args.base, args.head)
@@ -119,17 +141,26 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "github":
         lines = [as_github(problems, columns)] if problems else []
         why = github_message("the base branch's checks cannot judge a change outside datasets/*.csv; a maintainer reviews it")
-        lines += [f"::warning file={github_property(path)},title=needs a maintainer's review::{why}"
-                  for path in verdict.for_maintainer]
+        lines += [
+            f"::warning file={github_property(path)},title=needs a maintainer's review::{why}" for path in verdict.for_maintainer
+        ]
     else:
         lines = [as_text(problems), ""] if problems else []
         if verdict.for_maintainer:
-            lines += ["needs a maintainer's review (the base branch's checks cannot judge these):",
-                      *(f"  {one_line(path)}" for path in verdict.for_maintainer), ""]
+            lines += [
+                "needs a maintainer's review (the base branch's checks cannot judge these):",
+                *(f"  {one_line(path)}" for path in verdict.for_maintainer),
+                "",
+            ]
     count = len(problems)
-    lines.append(f"data judged by the rules of {one_line(args.base)}: "
-                 + ("valid" if not count else f"INVALID: {count} problem{'s' * (count != 1)}")
-                 + (f"; {len(verdict.for_maintainer)} file{'s' * (len(verdict.for_maintainer) != 1)} for a maintainer"
-                    if verdict.for_maintainer else "; only data changed"))
+    lines.append(
+        f"data judged by the rules of {one_line(args.base)}: "
+        + ("valid" if not count else f"INVALID: {count} problem{'s' * (count != 1)}")
+        + (
+            f"; {len(verdict.for_maintainer)} file{'s' * (len(verdict.for_maintainer) != 1)} for a maintainer"
+            if verdict.for_maintainer
+            else "; only data changed"
+        )
+    )
     print("\n".join(lines))
     return verdict.exit_code

@@ -35,12 +35,34 @@ HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 
 TYPES = ("string", "integer", "date")  # what cast.py converts and checks
 CONSTRAINTS = ("required", "unique", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum")
-FIELD_PROPERTIES = ("name", "type", "format", "title", "description", "example", "constraints",
-                    "multiline", "precisionField", "vagueWords", "notBefore", "mayFollowSource")
-SCHEMA_PROPERTIES = ("$schema", "title", "description", "fields", "primaryKey", "foreignKeys",
-                     "missingValues", "eventDate")
-RESOURCE_PROPERTIES = ("name", "title", "description", "path", "schema", "format", "mediatype",
-                       "encoding", "profile", "licenses", "sources")
+FIELD_PROPERTIES = (
+    "name",
+    "type",
+    "format",
+    "title",
+    "description",
+    "example",
+    "constraints",
+    "multiline",
+    "precisionField",
+    "vagueWords",
+    "notBefore",
+    "mayFollowSource",
+)
+SCHEMA_PROPERTIES = ("$schema", "title", "description", "fields", "primaryKey", "foreignKeys", "missingValues", "eventDate")
+RESOURCE_PROPERTIES = (
+    "name",
+    "title",
+    "description",
+    "path",
+    "schema",
+    "format",
+    "mediatype",
+    "encoding",
+    "profile",
+    "licenses",
+    "sources",
+)
 MAX_PATTERN = 1000  # characters
 
 
@@ -68,18 +90,23 @@ def descriptor_problems(descriptor: Any) -> list[str]:
             continue
         name = resource.get("name")
         if not isinstance(name, str) or not NAME.fullmatch(name):
-            found.append(f"{where}: 'name' must be a Frictionless name (lowercase letters, digits, '.', '_', '-'); "
-                         f"found {_short(name)}")
+            found.append(
+                f"{where}: 'name' must be a Frictionless name (lowercase letters, digits, '.', '_', '-'); found {_short(name)}"
+            )
         else:
             where = f"resource {name!r}"
             if RESERVED_NAMES.fullmatch(name):
-                found.append(f"{where}: the name is reserved (sqlite_*, a leading '_' or '.', 'datapackage' "
-                             "are used by the exports)")
+                found.append(
+                    f"{where}: the name is reserved (sqlite_*, a leading '_' or '.', 'datapackage' are used by the exports)"
+                )
             if name in names:
                 found.append(f"{where}: the name is used by resource {names[name]} too")
             names.setdefault(name, index)
-        found += [f"{where}: '{key}' is not a resource property this validator knows"
-                  for key in resource if key not in RESOURCE_PROPERTIES]
+        found += [
+            f"{where}: '{key}' is not a resource property this validator knows"
+            for key in resource
+            if key not in RESOURCE_PROPERTIES
+        ]
         path = resource.get("path")
         if not isinstance(path, str) or not RESOURCE_PATH.fullmatch(path):
             found.append(f"{where}: 'path' must be one file datasets/<name>.csv (lowercase, no folders); found {path!r}")
@@ -89,8 +116,9 @@ def descriptor_problems(descriptor: Any) -> list[str]:
             paths[path] = index
         schema = resource.get("schema")
         if not isinstance(schema, str) or not SCHEMA_PATH.fullmatch(schema):
-            found.append(f"{where}: 'schema' must name one file schemas/<name>.json (lowercase, no folders); "
-                         f"found {_short(schema)}")
+            found.append(
+                f"{where}: 'schema' must name one file schemas/<name>.json (lowercase, no folders); found {_short(schema)}"
+            )
         for key, allowed in (("format", ("csv",)), ("mediatype", ("text/csv",)), ("encoding", ("utf-8", "utf8"))):
             value = resource.get(key)
             if value is not None and (not isinstance(value, str) or value.lower() not in allowed):
@@ -142,20 +170,25 @@ def cross_problems(schemas: dict[str, dict]) -> list[tuple[str, str]]:
                 continue
             columns = {spec["name"] for spec in target["fields"]}
             referenced = [*_names(key["reference"]["fields"]), *key.get("sameValues", {}).values()]
-            found += [(name, f"{where} references column {column!r}, which table {target_name!r} does not have")
-                      for column in referenced if column not in columns]
+            found += [
+                (name, f"{where} references column {column!r}, which table {target_name!r} does not have")
+                for column in referenced
+                if column not in columns
+            ]
     return found
 
 
 # Fields -------------------------------------------------------------------------------------------
+
 
 def _field_problems(spec: Any, index: int) -> tuple[list[str], str | None]:
     if not isinstance(spec, dict):
         return [f"field {index} must be an object, not {_kind(spec)}"], None
     name = spec.get("name")
     if not isinstance(name, str) or not name or not name.isprintable() or name != name.strip() or len(name) > 100:
-        return [f"field {index} needs a 'name': one line of printable text without spaces at its ends "
-                f"(found {_short(name)})"], None
+        return [
+            f"field {index} needs a 'name': one line of printable text without spaces at its ends (found {_short(name)})"
+        ], None
     where = f"field {name!r}"
     found = [f"{where}: '{key}' is not a field property this validator knows" for key in spec if key not in FIELD_PROPERTIES]
     kind = spec.get("type", "string")
@@ -216,8 +249,10 @@ def _constraint_problems(constraints: dict, kind: str | None) -> list[str]:
         found.append("constraint 'minLength' is greater than 'maxLength'")
     for key in ("minimum", "maximum"):
         if key in constraints and (kind not in ("integer", "date") or not _is_value(constraints[key], kind)):
-            found.append(f"constraint '{key}' must be a {'date YYYY-MM-DD' if kind == 'date' else 'whole number'}, "
-                         f"on an integer or date field (found {_short(constraints[key])})")
+            found.append(
+                f"constraint '{key}' must be a {'date YYYY-MM-DD' if kind == 'date' else 'whole number'}, "
+                f"on an integer or date field (found {_short(constraints[key])})"
+            )
     bounds = [constraints.get(key) for key in ("minimum", "maximum")]
     if kind in ("integer", "date") and all(_is_value(b, kind) for b in bounds) and bounds[0] > bounds[1]:
         found.append("constraint 'minimum' is greater than 'maximum'")
@@ -225,6 +260,7 @@ def _constraint_problems(constraints: dict, kind: str | None) -> list[str]:
 
 
 # References within a schema ----------------------------------------------------------------------
+
 
 def _reference_problems(schema: dict, specs: dict[str, dict]) -> list[str]:
     found = []
@@ -253,8 +289,9 @@ def _reference_problems(schema: dict, specs: dict[str, dict]) -> list[str]:
             if spec.get("type") != "date":
                 found.append(f"field {name!r}: '{property_}' belongs on a date field")
             elif named is None or named.get("type", "string") != wanted:
-                found.append(f"field {name!r}: '{property_}' must name another {wanted} column of this schema; "
-                             f"found {_short(other)}")
+                found.append(
+                    f"field {name!r}: '{property_}' must name another {wanted} column of this schema; found {_short(other)}"
+                )
     if any("vagueWords" in spec for spec in specs.values()) and not {"count_low", "count_best", "count_high"} <= set(specs):
         found.append("'vagueWords' needs the columns count_low, count_best and count_high, which the rule fills")
     return found
@@ -263,8 +300,11 @@ def _reference_problems(schema: dict, specs: dict[str, dict]) -> list[str]:
 def _foreign_key_problems(fk: Any, specs: dict[str, dict]) -> list[str]:
     if not isinstance(fk, dict):
         return [f"must be an object, not {_kind(fk)}"]
-    found = [f"'{key}' is not a foreign key property this validator knows"
-             for key in fk if key not in ("fields", "reference", "sameValues")]
+    found = [
+        f"'{key}' is not a foreign key property this validator knows"
+        for key in fk
+        if key not in ("fields", "reference", "sameValues")
+    ]
     fields = _string_list(fk.get("fields"))
     reference = fk.get("reference")
     if fields is None or not fields:
@@ -272,8 +312,11 @@ def _foreign_key_problems(fk: Any, specs: dict[str, dict]) -> list[str]:
     found += [f"names column {c!r}, which the schema does not define" for c in fields if c not in specs]
     if not isinstance(reference, dict) or not isinstance(reference.get("resource"), str):
         return found + ["'reference' must be an object with 'resource' (a table name, or \"\" for this table) and 'fields'"]
-    found += [f"'reference': '{key}' is not a reference property this validator knows"
-              for key in reference if key not in ("resource", "fields")]
+    found += [
+        f"'reference': '{key}' is not a reference property this validator knows"
+        for key in reference
+        if key not in ("resource", "fields")
+    ]
     target = _string_list(reference.get("fields"))
     if target is None or len(target) != len(fields):
         found.append("'reference' must name as many 'fields' as the key has")
@@ -289,6 +332,7 @@ def _foreign_key_problems(fk: Any, specs: dict[str, dict]) -> list[str]:
 
 
 # Licences ----------------------------------------------------------------------------------------
+
 
 def _licence_problems(licences: Any, where: str) -> list[str]:
     if licences is None:
@@ -307,6 +351,7 @@ def _licence_problems(licences: Any, where: str) -> list[str]:
 
 
 # Small helpers -----------------------------------------------------------------------------------
+
 
 def _names(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)

@@ -77,4 +77,4 @@ def safe_href(url: object) -> str | None:
     scheme = SCHEME.match(url)
     if scheme is None:
         return None if url.startswith("//") else url
-    return url if scheme.group().lower() in ("http:", "https:") and url[scheme.end():].startswith("//") else None
+    return url if scheme.group().lower() in ("http:", "https:") and url[scheme.end() :].startswith("//") else None

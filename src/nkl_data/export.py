@@ -20,10 +20,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .loading import load_all
-from .package import Package, PackageError, Table, open_package
 from .cast import loaded_type
+from .loading import load_all
 from .outdir import output, prepare
+from .package import Package, PackageError, Table, open_package
 
 FORMATS = ("parquet", "sqlite", "json")
 DATABASE = "nkl"  # OUTDIR/nkl.db; Datasette names the database after the file
@@ -45,6 +45,7 @@ def export(format: str, outdir: str | Path, source: str | Path | None = None) ->
 
 # Parquet -----------------------------------------------------------------------------------------
 
+
 def to_parquet(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -> list[Path]:
     """One OUTDIR/<table>.parquet per table; field descriptions and titles as Arrow field metadata.
 
@@ -64,16 +65,30 @@ def to_parquet(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) 
 
 def arrow_schema(package: Package, table: Table) -> pa.Schema:
     """TABLE's Arrow schema: types from the loader, nullability from `required`, words from the schema."""
-    fields = [pa.field(spec["name"], ARROW_TYPES[loaded_type(spec)], nullable=not table.required(spec["name"]),
-                       metadata=_present({"description": spec.get("description"), "title": spec.get("title")}))
-              for spec in table.fields]
-    return pa.schema(fields, metadata=_present({
-        "title": package.title(table.name), "description": table.schema.get("description"),
-        "primary_key": json.dumps(table.primary_key), "foreign_keys": json.dumps(table.foreign_keys) if table.foreign_keys else None,
-    }))
+    fields = [
+        pa.field(
+            spec["name"],
+            ARROW_TYPES[loaded_type(spec)],
+            nullable=not table.required(spec["name"]),
+            metadata=_present({"description": spec.get("description"), "title": spec.get("title")}),
+        )
+        for spec in table.fields
+    ]
+    return pa.schema(
+        fields,
+        metadata=_present(
+            {
+                "title": package.title(table.name),
+                "description": table.schema.get("description"),
+                "primary_key": json.dumps(table.primary_key),
+                "foreign_keys": json.dumps(table.foreign_keys) if table.foreign_keys else None,
+            }
+        ),
+    )
 
 
 # SQLite and Datasette ----------------------------------------------------------------------------
+
 
 def to_sqlite(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -> list[Path]:
     """OUTDIR/nkl.db (one table per resource, keys enforced, _tables and _columns) and OUTDIR/metadata.json.
@@ -116,14 +131,18 @@ def create_table(table: Table) -> str:
         lines.append(f"PRIMARY KEY ({_columns(table.primary_key)})")
     for key in table.foreign_keys:
         parent = key["reference"].get("resource") or table.name  # "" means the table itself
-        lines.append(f"FOREIGN KEY ({_columns(key['fields'])}) REFERENCES {_quote(parent)} ({_columns(key['reference']['fields'])})")
+        lines.append(
+            f"FOREIGN KEY ({_columns(key['fields'])}) REFERENCES {_quote(parent)} ({_columns(key['reference']['fields'])})"
+        )
     return f"CREATE TABLE {_quote(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
 def dependency_order(package: Package) -> list[str]:
     """Table names, each after the tables its foreign keys reference."""
-    parents = {name: {key["reference"].get("resource") or name for key in table.foreign_keys} - {name}
-               for name, table in package.tables.items()}
+    parents = {
+        name: {key["reference"].get("resource") or name for key in table.foreign_keys} - {name}
+        for name, table in package.tables.items()
+    }
     try:
         return list(TopologicalSorter(parents).static_order())
     except CycleError as error:
@@ -134,29 +153,50 @@ def datasette_metadata(package: Package) -> dict[str, Any]:
     """Datasette's metadata.json: package title and licence, each table's and column's description."""
     descriptor = package.descriptor
     licence = (descriptor.get("licenses") or [{}])[0]
-    tables = {name: _present({
-        "title": package.title(name), "description": table.schema.get("description"),
-        "columns": {spec["name"]: spec["description"] for spec in table.fields if spec.get("description")},
-    }) for name, table in package.tables.items()}
+    tables = {
+        name: _present(
+            {
+                "title": package.title(name),
+                "description": table.schema.get("description"),
+                "columns": {spec["name"]: spec["description"] for spec in table.fields if spec.get("description")},
+            }
+        )
+        for name, table in package.tables.items()
+    }
     tables["_tables"] = {"description": "The tables of this database: title and description, from datapackage.json and schemas/."}
-    tables["_columns"] = {"description": "Every column of every table: its Frictionless type (dates are ISO 8601 text) and description."}
-    return _present({
-        "title": descriptor.get("title") or descriptor.get("name"), "description": descriptor.get("description"),
-        "license": licence.get("name") or licence.get("title"), "license_url": licence.get("path"),
-        "databases": {DATABASE: {"tables": tables}},
-    })
+    tables["_columns"] = {
+        "description": "Every column of every table: its Frictionless type (dates are ISO 8601 text) and description."
+    }
+    return _present(
+        {
+            "title": descriptor.get("title") or descriptor.get("name"),
+            "description": descriptor.get("description"),
+            "license": licence.get("name") or licence.get("title"),
+            "license_url": licence.get("path"),
+            "databases": {DATABASE: {"tables": tables}},
+        }
+    )
 
 
 def _write_catalogue(connection: sqlite3.Connection, package: Package) -> None:
     """_tables and _columns: the schemas' words inside the database, for tools that read no metadata.json."""
     connection.execute('CREATE TABLE _tables ("table" TEXT PRIMARY KEY, title TEXT, description TEXT)')
-    connection.execute('CREATE TABLE _columns ("table" TEXT NOT NULL REFERENCES _tables ("table"), "column" TEXT NOT NULL, '
-                       'type TEXT NOT NULL, description TEXT, PRIMARY KEY ("table", "column"))')
-    connection.executemany("INSERT INTO _tables VALUES (?, ?, ?)",
-                           [(name, package.title(name), t.schema.get("description")) for name, t in package.tables.items()])
-    connection.executemany("INSERT INTO _columns VALUES (?, ?, ?, ?)",
-                           [(name, spec["name"], spec.get("type", "string"), spec.get("description"))
-                            for name, t in package.tables.items() for spec in t.fields])
+    connection.execute(
+        'CREATE TABLE _columns ("table" TEXT NOT NULL REFERENCES _tables ("table"), "column" TEXT NOT NULL, '
+        'type TEXT NOT NULL, description TEXT, PRIMARY KEY ("table", "column"))'
+    )
+    connection.executemany(
+        "INSERT INTO _tables VALUES (?, ?, ?)",
+        [(name, package.title(name), t.schema.get("description")) for name, t in package.tables.items()],
+    )
+    connection.executemany(
+        "INSERT INTO _columns VALUES (?, ?, ?, ?)",
+        [
+            (name, spec["name"], spec.get("type", "string"), spec.get("description"))
+            for name, t in package.tables.items()
+            for spec in t.fields
+        ],
+    )
 
 
 def _quote(identifier: str) -> str:
@@ -168,6 +208,7 @@ def _columns(names: str | list[str]) -> str:
 
 
 # JSON --------------------------------------------------------------------------------------------
+
 
 def to_json(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -> list[Path]:
     """OUTDIR/<table>.json (a list of row objects) per table, and OUTDIR/datapackage.json describing them.
@@ -183,8 +224,16 @@ def to_json(package: Package, frames: dict[str, pd.DataFrame], outdir: Path) -> 
         _write_json(path, [dict(zip(table.field_names, row)) for row in rows(frames[table.name], table)])
         written.append(path)
         kept = {k: v for k, v in resource.items() if k not in CSV_ONLY}
-        resources.append({**kept, "path": path.name, "format": "json", "mediatype": "application/json",
-                          "encoding": "utf-8", "schema": table.schema})
+        resources.append(
+            {
+                **kept,
+                "path": path.name,
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "schema": table.schema,
+            }
+        )
     descriptor = output(outdir, "datapackage.json")
     _write_json(descriptor, {**package.descriptor, "resources": resources})
     return [*written, descriptor]
@@ -195,6 +244,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 # Shared ------------------------------------------------------------------------------------------
+
 
 def rows(frame: pd.DataFrame, table: Table) -> list[tuple]:
     """FRAME's rows as plain Python values in schema order: int, "YYYY-MM-DD", str, or None when missing."""

@@ -22,8 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .problems import Flagged, flag
 from .parse import STRING, ParsedTable
+from .problems import Flagged, flag
 
 # Patterns in RE2 syntax, for Arrow's regex kernels.
 # C0 controls and DEL, except the line feed (judged by "multiline"), and C1 controls.
@@ -35,9 +35,19 @@ CONTROL = r"[\x00-\x09\x0b-\x1f\x{7f}-\x{9f}]"
 # and paragraph separators, variation selectors, and letters and symbols that render as blank
 # space (Hangul fillers, the Braille blank, the combining grapheme joiner, Khmer inherent vowels,
 # Mongolian free variation selectors).
-INVISIBLE_RANGES = ((0x2028, 0x2029), (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
-                    (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0000, 0xE007F),
-                    (0xE0100, 0xE01EF))
+INVISIBLE_RANGES = (
+    (0x2028, 0x2029),
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xE0000, 0xE007F),
+    (0xE0100, 0xE01EF),
+)
 INVISIBLE = "[\\p{Cf}" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in INVISIBLE_RANGES) + "]"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
 FORMULA = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
@@ -51,9 +61,11 @@ QUANTIFIER = re.compile(r"\{[0-9]+(,[0-9]*)?\}")
 # jamo, and the blocks holding the characters NFC replaces (singletons such as U+212B ANGSTROM
 # SIGN, composition exclusions). Text without any of them is NFC; the tests hold this to Python's
 # Unicode tables. Precomposed text (Hangul syllables, kana, accented Latin, Cyrillic) has none.
-MAYBE_NOT_NFC = (r"[\pM\x{300}-\x{3ff}\x{900}-\x{dff}\x{f00}-\x{fff}\x{1100}-\x{11ff}\x{1f00}-\x{1fff}\x{2000}\x{2001}"
-                 r"\x{2126}\x{212a}\x{212b}\x{2329}\x{232a}\x{2adc}\x{f900}-\x{faff}\x{fb1d}-\x{fb4f}\x{1d100}-\x{1d1ff}"
-                 r"\x{2f800}-\x{2fa1f}]")
+MAYBE_NOT_NFC = (
+    r"[\pM\x{300}-\x{3ff}\x{900}-\x{dff}\x{f00}-\x{fff}\x{1100}-\x{11ff}\x{1f00}-\x{1fff}\x{2000}\x{2001}"
+    r"\x{2126}\x{212a}\x{212b}\x{2329}\x{232a}\x{2adc}\x{f900}-\x{faff}\x{fb1d}-\x{fb4f}\x{1d100}-\x{1d1ff}"
+    r"\x{2f800}-\x{2fa1f}]"
+)
 
 
 def free_columns(parsed: ParsedTable) -> list[str]:
@@ -101,8 +113,18 @@ def cell_problems(parsed: ParsedTable, file: str, columns: list[str] | None = No
         else:
             found = _matched(cells, formula, bool(spec.get("multiline")))
         for check, bad in found:
-            problems.append(flag(parsed.table.name, file, column, check, np.flatnonzero(bad), parsed.lines, MESSAGES[check],
-                                 lambda row, cells=cells: _show(cells[row].as_py())))
+            problems.append(
+                flag(
+                    parsed.table.name,
+                    file,
+                    column,
+                    check,
+                    np.flatnonzero(bad),
+                    parsed.lines,
+                    MESSAGES[check],
+                    lambda row, cells=cells: _show(cells[row].as_py()),
+                )
+            )
     return problems
 
 
@@ -145,8 +167,12 @@ def _printable_ascii_ends(cells: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarra
     firsts, lasts = [], []
     for chunk in cells.chunks:
         _, offsets_buffer, data_buffer = chunk.buffers()
-        offsets = np.frombuffer(offsets_buffer, np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
-        body = np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]] if len(chunk) and data_buffer else np.empty(0, np.uint8)
+        offsets = np.frombuffer(offsets_buffer, np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+        body = (
+            np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
+            if len(chunk) and data_buffer
+            else np.empty(0, np.uint8)
+        )
         if len(body) and (body.min() < 0x20 or body.max() > 0x7E):
             return None
         starts, ends = offsets[:-1] - offsets[0], offsets[1:] - offsets[0]
@@ -163,8 +189,11 @@ def _form_is_fixed(spec: dict) -> bool:
     is then free of what this module looks for."""
     constraints = spec.get("constraints", {})
     pattern = constraints.get("pattern")
-    return spec.get("type", "string") in ("integer", "date") or "enum" in constraints or (
-        isinstance(pattern, str) and closed_pattern(pattern))
+    return (
+        spec.get("type", "string") in ("integer", "date")
+        or "enum" in constraints
+        or (isinstance(pattern, str) and closed_pattern(pattern))
+    )
 
 
 def closed_pattern(pattern: str) -> bool:
@@ -179,7 +208,7 @@ def closed_pattern(pattern: str) -> bool:
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
-            if pattern[i + 1: i + 2] not in CLOSED or pattern[i + 1: i + 2].isalnum():  # \. is a dot; \d, \S are classes
+            if pattern[i + 1 : i + 2] not in CLOSED or pattern[i + 1 : i + 2].isalnum():  # \. is a dot; \d, \S are classes
                 return False
             i += 2
         elif c == "[":
@@ -209,18 +238,18 @@ def _class_end(pattern: str, start: int) -> int | None:
     """The index after the character class opening at START when all its members are in CLOSED;
     None for a negated class, a shorthand inside it, or a member outside CLOSED."""
     i = start + 1
-    if pattern[i: i + 1] == "^":
+    if pattern[i : i + 1] == "^":
         return None
     members: list[str] = []
     while i < len(pattern) and (pattern[i] != "]" or not members):
         c = pattern[i]
         if c == "\\":
-            escaped = pattern[i + 1: i + 2]
+            escaped = pattern[i + 1 : i + 2]
             if not escaped or escaped.isalnum():
                 return None
             members.append(escaped)
             i += 2
-        elif c == "-" and members and pattern[i + 1: i + 2] not in ("", "]"):
+        elif c == "-" and members and pattern[i + 1 : i + 2] not in ("", "]"):
             low, high = members.pop(), pattern[i + 1]
             if high in "[\\" or ord(low) > ord(high):
                 return None
@@ -238,7 +267,9 @@ def _class_end(pattern: str, start: int) -> int | None:
 
 def _show(value: str) -> str:
     """The offending value with invisible characters made visible, shortened if huge."""
-    shown = "".join(f"<U+{ord(c):04X}>" if c != "\n" and (unicodedata.category(c) == "Cc" or is_invisible(c)) else c for c in value)
+    shown = "".join(
+        f"<U+{ord(c):04X}>" if c != "\n" and (unicodedata.category(c) == "Cc" or is_invisible(c)) else c for c in value
+    )
     return shown if len(shown) <= 200 else shown[:200] + f"... ({len(value)} characters)"
 
 

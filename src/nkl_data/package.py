@@ -163,9 +163,12 @@ def read_package(rules: Path, files: Path) -> Package:
     for table, problem in cross_problems(schemas):
         found[files_of[table]].append(problem)
     _refuse(found)
-    tables = {resource["name"]: Table(resource["name"], inside(files, resource["path"], f"resource {resource['name']!r} path"),
-                                      schemas[resource["name"]])
-              for resource in descriptor["resources"]}
+    tables = {
+        resource["name"]: Table(
+            resource["name"], inside(files, resource["path"], f"resource {resource['name']!r} path"), schemas[resource["name"]]
+        )
+        for resource in descriptor["resources"]
+    }
     return Package(files, descriptor, tables)
 
 
@@ -183,8 +186,10 @@ def inside(root: Path, relative: str, what: str) -> Path:
     for part in parts:
         current = current / part
         if current.is_symlink():
-            raise PackageError(f"{root / DESCRIPTOR}: {what} {relative!r}: {current} is a symbolic link; "
-                               "the package's files must be plain files inside its folder")
+            raise PackageError(
+                f"{root / DESCRIPTOR}: {what} {relative!r}: {current} is a symbolic link; "
+                "the package's files must be plain files inside its folder"
+            )
     return root.resolve() / relative
 
 
@@ -213,8 +218,11 @@ def read_json(path: Path, root: Path) -> Any:
 
 def _refuse(found: dict[Path, list[str]]) -> None:
     """Raise one PackageError listing every problem of every file, if there are any."""
-    blocks = [f"{path}: not a usable data package:\n" + "\n".join(f"  - {p}" for p in problems)
-              for path, problems in found.items() if problems]
+    blocks = [
+        f"{path}: not a usable data package:\n" + "\n".join(f"  - {p}" for p in problems)
+        for path, problems in found.items()
+        if problems
+    ]
     if blocks:
         raise PackageError("\n".join(blocks))
 

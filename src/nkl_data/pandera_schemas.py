@@ -74,13 +74,32 @@ def problems(raw: RawTable, file: str, typed: pd.DataFrame | None = None) -> lis
     cases = cases.assign(check=checks)[(checks != "header").to_numpy()]
     placed = cases["index"].notna().to_numpy()
     for case in cases[~placed].itertuples(index=False):  # a failure of a whole column, if any
-        found.append(Problem(table.name, None, case.column, case.check, describe(table.field(case.column), case.check),
-                             None if _is_missing(case.failure_case) else str(case.failure_case), file))
+        found.append(
+            Problem(
+                table.name,
+                None,
+                case.column,
+                case.check,
+                describe(table.field(case.column), case.check),
+                None if _is_missing(case.failure_case) else str(case.failure_case),
+                file,
+            )
+        )
     for (column, check), group in cases[placed].groupby(["column", "check"], sort=False):
         group = group.drop_duplicates("index").sort_values("index")
         rows, values = group["index"].to_numpy(dtype=np.int64), group["failure_case"].to_numpy()
-        found.append(flag(table.name, file, column, check, rows, raw.lines, describe(table.field(column), check),
-                          lambda row, rows=rows, values=values: _shown(values[np.searchsorted(rows, row)])))
+        found.append(
+            flag(
+                table.name,
+                file,
+                column,
+                check,
+                rows,
+                raw.lines,
+                describe(table.field(column), check),
+                lambda row, rows=rows, values=values: _shown(values[np.searchsorted(rows, row)]),
+            )
+        )
     return found
 
 
@@ -100,16 +119,35 @@ def _repeats(raw: RawTable, file: str) -> list[Found]:
         repeated = _sorted_repeats(frame, key)
         if repeated is None:
             repeated = (cells.notna().all(axis=1) & cells.duplicated(keep="first")).to_numpy()
-        found.append(flag(table.name, file, key[0], "primary-key", np.flatnonzero(repeated), raw.lines,
-                          f"duplicate primary key ({', '.join(key)}): another row above has the same key",
-                          lambda row: ", ".join(cells.iloc[row])))
+        found.append(
+            flag(
+                table.name,
+                file,
+                key[0],
+                "primary-key",
+                np.flatnonzero(repeated),
+                raw.lines,
+                f"duplicate primary key ({', '.join(key)}): another row above has the same key",
+                lambda row: ", ".join(cells.iloc[row]),
+            )
+        )
     for spec in table.fields:
         name = spec["name"]
         if spec.get("constraints", {}).get("unique") and [name] != key and name in frame.columns:
             values = frame[name]
             repeated = values.notna() & values.duplicated(keep=False)
-            found.append(flag(table.name, file, name, "unique", np.flatnonzero(repeated.to_numpy()), raw.lines,
-                              describe(spec, "unique"), lambda row, values=values: values.iat[row]))
+            found.append(
+                flag(
+                    table.name,
+                    file,
+                    name,
+                    "unique",
+                    np.flatnonzero(repeated.to_numpy()),
+                    raw.lines,
+                    describe(spec, "unique"),
+                    lambda row, values=values: values.iat[row],
+                )
+            )
     return found
 
 

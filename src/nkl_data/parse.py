@@ -14,11 +14,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .package import Table
@@ -31,7 +29,7 @@ csv.field_size_limit(1 << 30)  # a huge cell is judged by the rules, not refused
 
 # A file is mapped, not copied into memory: on a large file the copy costs as much as a third of
 # the parse. Only operations that bytes and mmap share are used on it (slicing, find, re, buffers).
-Contents = Union[bytes, mmap.mmap]
+Contents = bytes | mmap.mmap
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,17 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
     lone = lone_carriage_returns(data)
     if len(lone):
         # Arrow and the csv module would each split such a file into different records: stop here
-        raise CsvError([*layout, problem(count_newlines(data[: lone[0]]) + 1, "line-ending",
-                                         f"a carriage return (CR) alone ends a line, outside quotes ({len(lone)} "
-                                         f"time{'s' * (len(lone) != 1)}, first here); lines must end with LF")])
+        raise CsvError(
+            [
+                *layout,
+                problem(
+                    count_newlines(data[: lone[0]]) + 1,
+                    "line-ending",
+                    f"a carriage return (CR) alone ends a line, outside quotes ({len(lone)} "
+                    f"time{'s' * (len(lone) != 1)}, first here); lines must end with LF",
+                ),
+            ]
+        )
     start = len(BOM) if data[: len(BOM)] == BOM else 0
     if BLANK.fullmatch(data, start):
         raise CsvError([*layout, problem(1, "header", "the file is empty; it needs at least the header row")])
@@ -92,8 +98,16 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
         not_utf8 = _utf8_error(data)
         if not_utf8 is not None:
             line = count_newlines(data[: not_utf8.start]) + 1
-            raise CsvError([problem(line, "encoding", f"the file is not UTF-8 (byte {data[not_utf8.start]:#04x} at offset "
-                                                      f"{not_utf8.start}); it may have been saved as Windows-1251 or Latin-1")]) from None
+            raise CsvError(
+                [
+                    problem(
+                        line,
+                        "encoding",
+                        f"the file is not UTF-8 (byte {data[not_utf8.start]:#04x} at offset "
+                        f"{not_utf8.start}); it may have been saved as Windows-1251 or Latin-1",
+                    )
+                ]
+            ) from None
         raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
     cells = cells.rename_columns(_unique_names(header))
     lines, blank = record_lines(data, cells)
@@ -149,7 +163,9 @@ def _parse(data: pa.Buffer, names: list[str], quoted: bool = True, block_size: i
             parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: STRING for name in names},
-                strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
             ),
         )
     except pa.ArrowInvalid as error:
@@ -166,7 +182,9 @@ def layout_problems(data: Contents, problem) -> list[Problem]:
     crlf = data.find(b"\r\n") if data.find(b"\r") >= 0 else -1  # one-byte search is much faster
     if crlf >= 0:
         count = bytes(data).count(b"\r\n")
-        found.append(problem(count_newlines(data[:crlf]) + 1, "line-ending", f"Windows (CRLF) line endings on {count} lines; use LF"))
+        found.append(
+            problem(count_newlines(data[:crlf]) + 1, "line-ending", f"Windows (CRLF) line endings on {count} lines; use LF")
+        )
     if len(data) and data[-1:] != b"\n":
         found.append(problem(count_newlines(data) + 1, "final-newline", "the last line does not end with a newline"))
     return found
@@ -195,7 +213,7 @@ def count_newlines(data: Contents | bytes) -> int:
     found = np.empty(min(step, len(view)), dtype=bool)
     count = 0
     for start in range(0, len(view), step):
-        part = view[start:start + step]
+        part = view[start : start + step]
         count += int(np.count_nonzero(np.equal(part, 10, out=found[: len(part)])))
     return count
 
@@ -236,8 +254,8 @@ def _line_breaks_per_record(cells: pa.Table) -> np.ndarray:
         for chunk in column.chunks:
             _, offsets_buffer, data_buffer = chunk.buffers()  # large strings: 64-bit offsets
             if data_buffer is not None and len(chunk):
-                offsets = np.frombuffer(offsets_buffer, np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
-                feeds = np.flatnonzero(np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]] == 10) + offsets[0]
+                offsets = np.frombuffer(offsets_buffer, np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+                feeds = np.flatnonzero(np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]] == 10) + offsets[0]
                 np.add.at(total, first + np.searchsorted(offsets, feeds, side="right") - 1, 1)
             first += len(chunk)
     return total
@@ -257,7 +275,7 @@ def _first_record(data: Contents, start: int = 0) -> bytes:
     end = data.find(b"\n", start)
     while end >= 0 and data[start:end].count(b'"') % 2:
         end = data.find(b"\n", end + 1)
-    return data[start:] if end < 0 else data[start: end + 1]
+    return data[start:] if end < 0 else data[start : end + 1]
 
 
 def physical_lines(text: str) -> Iterator[str]:
@@ -298,10 +316,24 @@ def _locate_csv_errors(table: Table, data: Contents, file: str, arrow_message: s
                 starts.append(start)
                 widths.append(len(record))
     except csv.Error as error:
-        problems.append(Problem(table.name, previous + 1, None, "malformed-csv", f"the file is not valid CSV: {error}", None, file))
+        problems.append(
+            Problem(table.name, previous + 1, None, "malformed-csv", f"the file is not valid CSV: {error}", None, file)
+        )
     if starts:
-        problems.insert(0, flag(table.name, file, None, "malformed-csv", range(len(starts)), np.asarray(starts),
-                                lambda k: f"the record has {widths[k]} fields; the header has {width}"))
+        problems.insert(
+            0,
+            flag(
+                table.name,
+                file,
+                None,
+                "malformed-csv",
+                range(len(starts)),
+                np.asarray(starts),
+                lambda k: f"the record has {widths[k]} fields; the header has {width}",
+            ),
+        )
     if not problems:
-        problems.append(Problem(table.name, None, None, "malformed-csv", f"the file is not valid CSV: {arrow_message}", None, file))
+        problems.append(
+            Problem(table.name, None, None, "malformed-csv", f"the file is not valid CSV: {arrow_message}", None, file)
+        )
     return problems

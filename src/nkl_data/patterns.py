@@ -19,13 +19,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 try:  # Python's own regular-expression parser (re._parser from 3.11); without it, nothing is translated
-    from re import _constants as sre, _parser as sre_parse
+    from re import _constants as sre
+    from re import _parser as sre_parse
 except ImportError:  # pragma: no cover
     sre = sre_parse = None
 
 # What Python's \s matches in a str pattern (str.isspace), as (first, last) code points
-PYTHON_SPACE = ((0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A),
-                (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000))
+PYTHON_SPACE = (
+    (0x09, 0x0D),
+    (0x1C, 0x20),
+    (0x85, 0x85),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+)
 LAST = 0x10FFFF
 RE2_MAX_REPEAT = 1000
 
@@ -83,7 +94,7 @@ def _item(op, argument) -> str:
         low, high, items = argument
         if low > RE2_MAX_REPEAT or (high is not sre.MAXREPEAT and high > RE2_MAX_REPEAT):
             raise Untranslatable("repeat")
-        count = "{%d,}" % low if high is sre.MAXREPEAT else ("{%d}" % low if low == high else "{%d,%d}" % (low, high))
+        count = f"{{{low},}}" if high is sre.MAXREPEAT else (f"{{{low}}}" if low == high else f"{{{low},{high}}}")
         return "(?:" + _sequence(items) + ")" + count + ("?" if op is sre.MIN_REPEAT else "")
     if op is sre.AT and argument in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
         return r"\A"  # no MULTILINE flag (refused above): the start of the value in both engines
@@ -128,4 +139,4 @@ def _complement(ranges) -> list[tuple[int, int]]:
 
 
 def _char(code: int) -> str:
-    return "\\x{%x}" % code
+    return f"\\x{{{code:x}}}"

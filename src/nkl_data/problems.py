@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from itertools import islice
-from typing import Union
+from typing import Any
 
 import numpy as np
 
@@ -74,8 +74,8 @@ class Problem:
     file: str = ""
 
     @property
-    def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.column or "", self.check, self.message)
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.file or "", self.line or 0, self.column or "", self.check, self.message)
 
     def __str__(self) -> str:
         """One line, whatever the message quotes from the data, so a log shows exactly one problem per line."""
@@ -84,7 +84,7 @@ class Problem:
         value = "" if self.value is None else f" (value: {self.value!r})"
         return one_line(f"{place}:{column} {self.message}{value} [{self.check}]")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         record = asdict(self)
         record.pop("file")
         return record
@@ -107,11 +107,19 @@ class Flagged:
         return [self.problem(k) for k in range(self.count if limit is None else min(limit, self.count))]
 
 
-Found = Union[Problem, Flagged]
+Found = Problem | Flagged
 
 
-def flag(table: str, file: str, column: str | None, check: str, rows: Sequence[int] | np.ndarray, lines: np.ndarray,
-         message: str | Callable[[int], str], value: Callable[[int], object] | None = None) -> Flagged:
+def flag(
+    table: str,
+    file: str,
+    column: str | None,
+    check: str,
+    rows: Sequence[int] | np.ndarray,
+    lines: np.ndarray,
+    message: str | Callable[[int], str],
+    value: Callable[[int], object] | None = None,
+) -> Flagged:
     """ROWS (positions, ascending) of a table whose records start on LINES fail CHECK in COLUMN.
 
     A MESSAGE that is the same for every row is a string, built once; otherwise it is a function of
@@ -122,8 +130,15 @@ def flag(table: str, file: str, column: str | None, check: str, rows: Sequence[i
     def problem(k: int) -> Problem:
         row = int(rows[k])
         shown = None if value is None else value(row)
-        return Problem(table, int(lines[row]), column, check, message if isinstance(message, str) else message(row),
-                       None if shown is None else str(shown), file)
+        return Problem(
+            table,
+            int(lines[row]),
+            column,
+            check,
+            message if isinstance(message, str) else message(row),
+            None if shown is None else str(shown),
+            file,
+        )
 
     return Flagged(table, file, column, check, len(rows), problem)
 
@@ -144,7 +159,7 @@ def count(found: Iterable[Found]) -> int:
     return sum(item.count if isinstance(item, Flagged) else 1 for item in found)
 
 
-GroupKey = tuple[str, str, Union[str, None], str]  # file, table, column, check
+GroupKey = tuple[str, str, str | None, str]  # file, table, column, check
 
 
 @dataclass(frozen=True)
@@ -239,8 +254,16 @@ def as_text(found: Listing | list[Problem]) -> str:
 def as_json(found: Listing | list[Problem]) -> str:
     """{"valid", "errors": the listed problems, "error_count": all problems, "truncated"}."""
     found = _as_listing(found)
-    return json.dumps({"valid": not found.total, "errors": [p.to_json() for p in found.listed],
-                       "error_count": found.total, "truncated": found.truncated}, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {
+            "valid": not found.total,
+            "errors": [p.to_json() for p in found.listed],
+            "error_count": found.total,
+            "truncated": found.truncated,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def as_github(found: Listing | list[Problem], columns: dict[str, list[str]]) -> str:
@@ -288,4 +311,3 @@ def _problems(number: int) -> str:
 
 def _as_listing(found: Listing | list[Problem]) -> Listing:
     return found if isinstance(found, Listing) else listing(found)
-

@@ -115,8 +115,9 @@ def files(top: Path, revision: str, folder: str) -> list[tuple[str, str]]:
 def blob(top: Path, revision: str, path: str) -> bytes:
     """The bytes of PATH at REVISION, as stored (read as data, never checked out)."""
     try:
-        done = subprocess.run(["git", "cat-file", "blob", f"{commit_of(top, revision)}:{path}"], cwd=top,
-                              capture_output=True, timeout=120)
+        done = subprocess.run(
+            ["git", "cat-file", "blob", f"{commit_of(top, revision)}:{path}"], cwd=top, capture_output=True, timeout=120
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise PackageError(f"{revision}:{path}: cannot be read (git: {error})") from None
     if done.returncode != 0:
@@ -126,8 +127,11 @@ def blob(top: Path, revision: str, path: str) -> bytes:
 
 def changed(top: Path, base: str, head: str) -> list[str]:
     """The paths HEAD changes since it left BASE (added, modified, deleted or renamed), as git diff BASE...HEAD."""
-    listing = git(top, ["diff", "--name-only", "-z", "--no-renames", f"{commit_of(top, base)}...{commit_of(top, head)}"],
-                  f"{base}...{head}: cannot compare the revisions")
+    listing = git(
+        top,
+        ["diff", "--name-only", "-z", "--no-renames", f"{commit_of(top, base)}...{commit_of(top, head)}"],
+        f"{base}...{head}: cannot compare the revisions",
+    )
     return sorted(filter(None, listing.split("\0")))
 
 
@@ -154,8 +158,13 @@ def _commit(top: Path, revision: str) -> str | None:
     if not revision or revision.startswith("-"):  # never an option to git
         return None
     try:
-        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
-                              cwd=top, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+            cwd=top,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -163,8 +172,9 @@ def _commit(top: Path, revision: str) -> str | None:
 
 def _archive(top: Path, commit: str, paths: list[str], folder: Path, label: str) -> None:
     """Stream `git archive` of PATHS into FOLDER; the tar "data" filter refuses links and paths that leave it."""
-    process = subprocess.Popen(["git", "archive", "--format=tar", commit, "--", *paths], cwd=top,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        ["git", "archive", "--format=tar", commit, "--", *paths], cwd=top, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
             archive.extractall(folder, filter="data")

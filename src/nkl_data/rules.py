@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .package import Table
-from .problems import Flagged, Found, flag
 from .parse import STRING
+from .problems import Flagged, Found, flag
 from .read import RawTable, arrow
 
 QUOTE_MAX_WORDS = 30
@@ -38,8 +38,14 @@ class Loaded:
     def table(self) -> Table:
         return self.raw.table
 
-    def flag(self, rows, column: str | None, check: str, message: str | Callable[[int], str],
-             value: Callable[[int], object] | None = None) -> Flagged:
+    def flag(
+        self,
+        rows,
+        column: str | None,
+        check: str,
+        message: str | Callable[[int], str],
+        value: Callable[[int], object] | None = None,
+    ) -> Flagged:
         """The rows ROWS (a boolean mask, missing meaning no, or positions) fail CHECK in COLUMN;
         MESSAGE and VALUE as ``problems.flag`` takes them."""
         return flag(self.table.name, self.file, column, check, _positions(rows), self.raw.lines, message, value)
@@ -54,9 +60,15 @@ def count_order(package: Package) -> list[Found]:
     for loaded in _with_columns(package, "count_low", "count_best", "count_high"):
         frame = loaded.typed
         for low, high in (("count_low", "count_best"), ("count_best", "count_high"), ("count_low", "count_high")):
-            found.append(loaded.flag(frame[low] > frame[high], high, "count-order",
-                                     lambda i, frame=frame, low=low, high=high: f"{high} is less than {low} ({frame[low].iat[i]})",
-                                     lambda i, frame=frame, high=high: frame[high].iat[i]))
+            found.append(
+                loaded.flag(
+                    frame[low] > frame[high],
+                    high,
+                    "count-order",
+                    lambda i, frame=frame, low=low, high=high: f"{high} is less than {low} ({frame[low].iat[i]})",
+                    lambda i, frame=frame, high=high: frame[high].iat[i],
+                )
+            )
     return found
 
 
@@ -69,10 +81,17 @@ def date_order(package: Package) -> list[Found]:
             earlier = spec.get("notBefore")
             if not earlier or not {column, earlier} <= set(frame.columns):
                 continue
-            found.append(loaded.flag(frame[column] < frame[earlier], column, "date-order",
-                                     lambda i, frame=frame, column=column, earlier=earlier:
-                                         f"{column} is before {earlier} ({_day(frame[earlier].iat[i])})",
-                                     lambda i, frame=frame, column=column: _day(frame[column].iat[i])))
+            found.append(
+                loaded.flag(
+                    frame[column] < frame[earlier],
+                    column,
+                    "date-order",
+                    lambda i, frame=frame, column=column, earlier=earlier: (
+                        f"{column} is before {earlier} ({_day(frame[earlier].iat[i])})"
+                    ),
+                    lambda i, frame=frame, column=column: _day(frame[column].iat[i]),
+                )
+            )
     return found
 
 
@@ -82,8 +101,15 @@ def no_future_dates(package: Package, today: dt.date | None = None) -> list[Foun
     for loaded in package.values():
         for column in _date_columns(loaded):
             values = loaded.typed[column]
-            found.append(loaded.flag(values > limit, column, "future-date", f"the date is after today ({limit.date()})",
-                                     lambda i, values=values: _day(values.iat[i])))
+            found.append(
+                loaded.flag(
+                    values > limit,
+                    column,
+                    "future-date",
+                    f"the date is after today ({limit.date()})",
+                    lambda i, values=values: _day(values.iat[i]),
+                )
+            )
     return found
 
 
@@ -97,9 +123,15 @@ def date_precision(package: Package) -> list[Found]:
         valid = pa.array(dates.notna().to_numpy())
         for unit, first_day in (("month", "-01"), ("year", "-01-01")):
             wrong = pc.and_(pc.and_(pc.equal(precision, unit), pc.invert(pc.ends_with(text, first_day))), valid)
-            found.append(loaded.flag(wrong, column, "date-precision",
-                                     f"with {precision_column} {unit} the date must be the first day of the {unit}",
-                                     lambda i, dates=dates: _day(dates.iat[i])))
+            found.append(
+                loaded.flag(
+                    wrong,
+                    column,
+                    "date-precision",
+                    f"with {precision_column} {unit} the date must be the first day of the {unit}",
+                    lambda i, dates=dates: _day(dates.iat[i]),
+                )
+            )
     return found
 
 
@@ -122,16 +154,28 @@ def not_after_source(package: Package) -> list[Found]:
     for loaded in package.values():
         # a date that may fall after its source (a deadline) says so in the schema: "mayFollowSource"
         column = loaded.table.event_date
-        if column is None or not {column, "source_id"} <= set(loaded.typed.columns) or loaded.table.field(column).get("mayFollowSource"):
+        if (
+            column is None
+            or not {column, "source_id"} <= set(loaded.typed.columns)
+            or loaded.table.field(column).get("mayFollowSource")
+        ):
             continue
         dates = loaded.typed[column]
         cited = loaded.typed["source_id"]
         known = pc.index_in(arrow(cited), value_set=pa.array(latest_by_source.index, STRING))
         known = pc.fill_null(known, -1).to_numpy(zero_copy_only=False)
         limit = pd.Series(latest_by_source.to_numpy()[known], index=cited.index).where(known >= 0)
-        found.append(loaded.flag(dates > limit, column, "source-date",
-                                 lambda i, cited=cited, limit=limit: f"the date is after its source {cited.iat[i]} was published ({_day(limit.iat[i])})",
-                                 lambda i, dates=dates: _day(dates.iat[i])))
+        found.append(
+            loaded.flag(
+                dates > limit,
+                column,
+                "source-date",
+                lambda i, cited=cited, limit=limit: (
+                    f"the date is after its source {cited.iat[i]} was published ({_day(limit.iat[i])})"
+                ),
+                lambda i, dates=dates: _day(dates.iat[i]),
+            )
+        )
     return found
 
 
@@ -144,9 +188,17 @@ def id_starts_with_date(package: Package) -> list[Found]:
         ids, dates = loaded.raw.frame[id_column], loaded.raw.frame[date_column]
         prefix = pc.binary_join_element_wise(arrow(dates), pa.scalar("-", STRING), pa.scalar("", STRING))
         mismatch = pc.not_equal(pc.utf8_slice_codeunits(arrow(ids), 0, 11), prefix)
-        found.append(loaded.flag(mismatch, id_column, "id-date",
-                                 lambda i, dates=dates, date_column=date_column: f"the id must start with the row's {date_column} ({dates.iat[i]}-)",
-                                 lambda i, ids=ids: ids.iat[i]))
+        found.append(
+            loaded.flag(
+                mismatch,
+                id_column,
+                "id-date",
+                lambda i, dates=dates, date_column=date_column: (
+                    f"the id must start with the row's {date_column} ({dates.iat[i]}-)"
+                ),
+                lambda i, ids=ids: ids.iat[i],
+            )
+        )
     return found
 
 
@@ -160,13 +212,24 @@ def vague_words(package: Package) -> list[Found]:
         frame = loaded.typed
         text = pc.utf8_lower(pc.utf8_trim_whitespace(arrow(frame["quantity_text"])))
         word = pc.index_in(text, value_set=pa.array(list(words), STRING))  # null: not a vague word
-        low = pd.Series(pc.take(pa.array(list(words.values()), pa.int64()), word).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get).array,
-                        index=frame.index)
+        low = pd.Series(
+            pc.take(pa.array(list(words.values()), pa.int64()), word)
+            .to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+            .array,
+            index=frame.index,
+        )
         counted = frame["count_low"].eq(low).fillna(False) & frame["count_best"].isna() & frame["count_high"].isna()
-        found.append(loaded.flag(low.notna() & ~counted, "count_low", "quantity-rule",
-                                 lambda i, frame=frame, low=low: f"{frame['quantity_text'].iat[i]!r} means count_low {low.iat[i]} "
-                                                                 "with count_best and count_high empty",
-                                 lambda i, frame=frame: "" if pd.isna(frame["count_low"].iat[i]) else frame["count_low"].iat[i]))
+        found.append(
+            loaded.flag(
+                low.notna() & ~counted,
+                "count_low",
+                "quantity-rule",
+                lambda i, frame=frame, low=low: (
+                    f"{frame['quantity_text'].iat[i]!r} means count_low {low.iat[i]} with count_best and count_high empty"
+                ),
+                lambda i, frame=frame: "" if pd.isna(frame["count_low"].iat[i]) else frame["count_low"].iat[i],
+            )
+        )
     return found
 
 
@@ -175,9 +238,15 @@ def quote_length(package: Package) -> list[Found]:
     for loaded in _with_columns(package, "quote"):
         quotes = loaded.typed["quote"]
         words = quotes.str.split().str.len()
-        found.append(loaded.flag(words > QUOTE_MAX_WORDS, "quote", "quote-length",
-                                 lambda i, words=words: f"the quote has {words.iat[i]} words; at most {QUOTE_MAX_WORDS} are allowed",
-                                 lambda i, quotes=quotes: quotes.iat[i]))
+        found.append(
+            loaded.flag(
+                words > QUOTE_MAX_WORDS,
+                "quote",
+                "quote-length",
+                lambda i, words=words: f"the quote has {words.iat[i]} words; at most {QUOTE_MAX_WORDS} are allowed",
+                lambda i, quotes=quotes: quotes.iat[i],
+            )
+        )
     return found
 
 
@@ -193,9 +262,13 @@ def iso_codes(package: Package) -> list[Found]:
     alpha_2 = iso3.map({code: country.alpha_2 for code, country in countries.items() if country is not None})
     return [
         loaded.flag(iso3.notna() & alpha_2.isna(), "iso3", "iso-code", "not an ISO 3166-1 alpha-3 code", lambda i: iso3.iat[i]),
-        loaded.flag(alpha_2.notna() & iso2.notna() & (iso2 != alpha_2), "iso2", "iso-code",
-                    lambda i: f"{iso3.iat[i]} is {countries[iso3.iat[i]].name}, whose alpha-2 code is {alpha_2.iat[i]}",
-                    lambda i: iso2.iat[i]),
+        loaded.flag(
+            alpha_2.notna() & iso2.notna() & (iso2 != alpha_2),
+            "iso2",
+            "iso-code",
+            lambda i: f"{iso3.iat[i]} is {countries[iso3.iat[i]].name}, whose alpha-2 code is {alpha_2.iat[i]}",
+            lambda i: iso2.iat[i],
+        ),
     ]
 
 
@@ -206,7 +279,11 @@ def language_tags(package: Package) -> list[Found]:
     for loaded in _with_columns(package, "language"):
         tags = loaded.typed["language"]
         invalid = {tag for tag in tags.dropna().unique() if not langcodes.tag_is_valid(tag)}
-        found.append(loaded.flag(tags.isin(invalid), "language", "language", "not a valid BCP 47 language tag", lambda i, tags=tags: tags.iat[i]))
+        found.append(
+            loaded.flag(
+                tags.isin(invalid), "language", "language", "not a valid BCP 47 language tag", lambda i, tags=tags: tags.iat[i]
+            )
+        )
     return found
 
 
@@ -219,7 +296,11 @@ def foreign_keys(package: Package) -> list[Found]:
             target_name = key["reference"]["resource"] or loaded.table.name
             target_fields = _as_list(key["reference"]["fields"])
             target = package.get(target_name)
-            if target is None or not set(target_fields) <= set(target.raw.frame.columns) or not set(fields) <= set(loaded.raw.frame.columns):
+            if (
+                target is None
+                or not set(target_fields) <= set(target.raw.frame.columns)
+                or not set(fields) <= set(loaded.raw.frame.columns)
+            ):
                 continue
             refs = loaded.raw.frame[fields]
             if len(fields) == 1:  # Arrow kernels: a million references cost a few milliseconds
@@ -229,12 +310,21 @@ def foreign_keys(package: Package) -> list[Found]:
             else:
                 known = set(target.raw.frame[target_fields].dropna().itertuples(index=False, name=None))
                 present = refs.notna().all(axis=1)
-                broken = present & pd.Series([ref not in known for ref in refs.itertuples(index=False, name=None)], index=refs.index)
+                broken = present & pd.Series(
+                    [ref not in known for ref in refs.itertuples(index=False, name=None)], index=refs.index
+                )
             value = lambda i, refs=refs: ", ".join(refs.iloc[i])  # noqa: E731
-            found.append(loaded.flag(broken, fields[0], "foreign-key",
-                                     lambda i, value=value, target_name=target_name, target_fields=target_fields:
-                                         f"no row in {target_name} has {'/'.join(target_fields)} = {value(i)}",
-                                     value))
+            found.append(
+                loaded.flag(
+                    broken,
+                    fields[0],
+                    "foreign-key",
+                    lambda i, value=value, target_name=target_name, target_fields=target_fields: (
+                        f"no row in {target_name} has {'/'.join(target_fields)} = {value(i)}"
+                    ),
+                    value,
+                )
+            )
             found += _same_values(loaded, target, key)
     return found
 
@@ -247,7 +337,11 @@ def _same_values(loaded: Loaded, target: Loaded, key: dict) -> list[Found]:
     pairs = key.get("sameValues") or {}
     fields, target_fields = _as_list(key["fields"]), _as_list(key["reference"]["fields"])
     columns, target_columns = set(loaded.raw.frame.columns), set(target.raw.frame.columns)
-    if not pairs or len(fields) != 1 or not ({fields[0], *pairs} <= columns and {target_fields[0], *pairs.values()} <= target_columns):
+    if (
+        not pairs
+        or len(fields) != 1
+        or not ({fields[0], *pairs} <= columns and {target_fields[0], *pairs.values()} <= target_columns)
+    ):
         return []
     ref = arrow(loaded.raw.frame[fields[0]])
     named = target.raw.frame.dropna(subset=target_fields[:1]).drop_duplicates(target_fields[0])
@@ -256,15 +350,33 @@ def _same_values(loaded: Loaded, target: Loaded, key: dict) -> list[Found]:
     for column, target_column in pairs.items():
         expected, actual = pc.take(arrow(named[target_column]), at), arrow(loaded.raw.frame[column])
         same = pc.or_kleene(pc.equal(actual, expected), pc.and_(pc.is_null(actual), pc.is_null(expected)))
-        found.append(loaded.flag(pc.and_not(pc.is_valid(at), pc.fill_null(same, False)), column, "reference-match",
-                                 lambda i, column=column, target_column=target_column, expected=expected:
-                                     f"{fields[0]} {ref[i].as_py()} has {target_column} {expected[i].as_py()}; {column} must be the same",
-                                 lambda i, actual=actual: actual[i].as_py()))
+        found.append(
+            loaded.flag(
+                pc.and_not(pc.is_valid(at), pc.fill_null(same, False)),
+                column,
+                "reference-match",
+                lambda i, column=column, target_column=target_column, expected=expected: (
+                    f"{fields[0]} {ref[i].as_py()} has {target_column} {expected[i].as_py()}; {column} must be the same"
+                ),
+                lambda i, actual=actual: actual[i].as_py(),
+            )
+        )
     return found
 
 
-RULES: list[Rule] = [count_order, date_order, no_future_dates, date_precision, not_after_source,
-                     id_starts_with_date, vague_words, quote_length, iso_codes, language_tags, foreign_keys]
+RULES: list[Rule] = [
+    count_order,
+    date_order,
+    no_future_dates,
+    date_precision,
+    not_after_source,
+    id_starts_with_date,
+    vague_words,
+    quote_length,
+    iso_codes,
+    language_tags,
+    foreign_keys,
+]
 
 
 def run(package: Package) -> list[Found]:
@@ -287,8 +399,12 @@ def _with_columns(package: Package, *columns: str) -> Iterable[Loaded]:
 
 def _dated(package: Package) -> Iterable[tuple[Loaded, str, str]]:
     """(table, date column, its precision column) for every date whose precision a column gives."""
-    return [(loaded, column, precision) for loaded in package.values()
-            for column, precision in loaded.table.precisions.items() if {column, precision} <= set(loaded.typed.columns)]
+    return [
+        (loaded, column, precision)
+        for loaded in package.values()
+        for column, precision in loaded.table.precisions.items()
+        if {column, precision} <= set(loaded.typed.columns)
+    ]
 
 
 def _date_columns(loaded: Loaded) -> list[str]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from . import hygiene
 from .cast import Cells, cast_columns
 from .package import DESCRIPTOR, Package, Table, open_package
-from .parse import CsvError, header_problem, parse
+from .parse import CsvError, ParsedTable, header_problem, parse
 from .problems import Found, Listing, Problem, count, expand, listing
 
 DATASETS = "datasets"  # where the descriptor's tables live (descriptor.RESOURCE_PATH)
@@ -94,12 +94,21 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
         for name, (raw, _, schema) in checked.items():
             # a column of fixed form is swept only where the schema found something, for a clearer message
             fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
-            failed = sorted({p.column for p in schema if count([p])} & fixed)
-            found[name] = [*raw.problems, *schema, *swept[name].result(), *hygiene.cell_problems(parsed[name].result(), files[name], failed)]
+            failed = sorted({p.column for p in schema if count([p]) and p.column is not None} & fixed)
+            found[name] = [
+                *raw.problems,
+                *schema,
+                *swept[name].result(),
+                *hygiene.cell_problems(parsed[name].result(), files[name], failed),
+            ]
     problems = [problem for name in package.tables for problem in found[name]] + across
     problems.extend(unnamed_files(package, show))
-    return Report(package, [item for item in problems if count([item])], {name: len(item.raw.frame) for name, item in loaded.items()},
-                  {name: item.typed for name, item in loaded.items()})
+    return Report(
+        package,
+        [item for item in problems if count([item])],
+        {name: len(item.raw.frame) for name, item in loaded.items()},
+        {name: item.typed for name, item in loaded.items()},
+    )
 
 
 def unnamed_files(package: Package, show: Callable[[Path], str] | None = None) -> list[Problem]:
@@ -113,12 +122,21 @@ def unnamed_files(package: Package, show: Callable[[Path], str] | None = None) -
         for name in sorted(names):
             path = package.root.resolve() / (Path(folder) / name).relative_to(package.root)
             if name.lower().endswith(".csv") and path not in named:
-                found.append(Problem("", None, None, "unnamed-file", f"no table of {DESCRIPTOR} has this file; "
-                                     "add a resource and a schema for it, or remove it", None, (show or _display)(path)))
+                found.append(
+                    Problem(
+                        "",
+                        None,
+                        None,
+                        "unnamed-file",
+                        f"no table of {DESCRIPTOR} has this file; add a resource and a schema for it, or remove it",
+                        None,
+                        (show or _display)(path),
+                    )
+                )
     return sorted(found, key=lambda p: p.file)
 
 
-def _cast(parsed: Future) -> dict[str, Cells]:
+def _cast(parsed: Future[ParsedTable]) -> dict[str, Cells]:
     try:
         table = parsed.result()
     except CsvError:
@@ -126,13 +144,13 @@ def _cast(parsed: Future) -> dict[str, Cells]:
     return cast_columns(table.cells, table.table.fields)
 
 
-def _sweep(parsed: Future, file: str) -> list[Found]:
+def _sweep(parsed: Future[ParsedTable], file: str) -> list[Found]:
     """The hygiene checks of the columns that need them whatever the schema finds."""
     try:
         table = parsed.result()
     except CsvError:
         return []
-    return hygiene.cell_problems(table, file, hygiene.free_columns(table))
+    return list(hygiene.cell_problems(table, file, hygiene.free_columns(table)))
 
 
 def _size(table: Table) -> int:

@@ -87,14 +87,18 @@ class TimeAxis:
         parts = [f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{bottom}" y2="{bottom}"/>']
         for day, label in self.ticks():
             x = self.x(day)
-            parts.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"/>'
-                         f'<text class="tick" x="{x}" y="{bottom + 16}" text-anchor="middle">{esc(label)}</text>')
+            parts.append(
+                f'<line class="grid" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"/>'
+                f'<text class="tick" x="{x}" y="{bottom + 16}" text-anchor="middle">{esc(label)}</text>'
+            )
         return "".join(parts)
 
 
 def svg(name: str, title: str, height: float, body: str) -> str:
-    return (f'<svg data-chart="{esc(name)}" role="group" aria-label="{esc(title)}" width="{WIDTH}" height="{height:g}" '
-            f'viewBox="0 0 {WIDTH} {height:g}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
+    return (
+        f'<svg data-chart="{esc(name)}" role="group" aria-label="{esc(title)}" width="{WIDTH}" height="{height:g}" '
+        f'viewBox="0 0 {WIDTH} {height:g}" xmlns="http://www.w3.org/2000/svg">{body}</svg>'
+    )
 
 
 def timeline(events: Sequence[Event], lanes: Sequence[str], title: str, rules: Sequence[Event] = ()) -> str:
@@ -117,8 +121,10 @@ def timeline(events: Sequence[Event], lanes: Sequence[str], title: str, rules: S
     for index, lane in enumerate(lanes):
         middle = top + lane_height * (index + 0.5)
         colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<text class="lane" x="{LEFT - 10}" y="{middle + 4}" text-anchor="end">{lane_label(lane, LEFT - 10)}</text>'
-                     f'<line class="lane-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{middle}" y2="{middle}"/>')
+        parts.append(
+            f'<text class="lane" x="{LEFT - 10}" y="{middle + 4}" text-anchor="end">{lane_label(lane, LEFT - 10)}</text>'
+            f'<line class="lane-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{middle}" y2="{middle}"/>'
+        )
         for (stack_lane, day), stack in sorted(stacks.items(), key=lambda item: item[0][1]):
             if stack_lane != lane:
                 continue
@@ -162,8 +168,10 @@ def estimates(points: Sequence[Estimate], series: Sequence[str], title: str) -> 
     axis = TimeAxis([p.day for p in drawn])
     parts = [axis.draw(top, plot_bottom)]
     for value in ticks:
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" y2="{y(value)}"/>'
-                     f'<text class="tick" x="{LEFT - 8}" y="{y(value) + 4}" text-anchor="end">{value:,}</text>')
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value)}" y2="{y(value)}"/>'
+            f'<text class="tick" x="{LEFT - 8}" y="{y(value) + 4}" text-anchor="end">{value:,}</text>'
+        )
     for index, name in enumerate(series):
         line = sorted((p.day, p.best) for p in drawn if p.series == name and p.best is not None)
         if len(line) > 1:
@@ -179,7 +187,9 @@ def estimate_marks(point: Estimate, x: float, y, colour: str) -> str:
     marks = []
     if point.low is not None and point.high is not None:
         if point.low != point.high:
-            marks.append(f'<line class="mark range" x1="{x}" x2="{x}" y1="{y(point.low)}" y2="{y(point.high)}" stroke="{colour}"/>')
+            marks.append(
+                f'<line class="mark range" x1="{x}" x2="{x}" y1="{y(point.low)}" y2="{y(point.high)}" stroke="{colour}"/>'
+            )
     elif point.low is not None:
         marks.append(triangle(x, y(point.low), -1, colour))
     elif point.high is not None:
@@ -198,6 +208,9 @@ def triangle(x: float, y: float, direction: int, colour: str) -> str:
 
 def legend(series: Sequence[str]) -> str:
     """The series' colours as an HTML list, which wraps however many series there are."""
-    items = "".join(f'<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" '
-                    f'fill="{PALETTE[i % len(PALETTE)]}"/></svg> {esc(name)}</li>' for i, name in enumerate(series))
+    items = "".join(
+        f'<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" '
+        f'fill="{PALETTE[i % len(PALETTE)]}"/></svg> {esc(name)}</li>'
+        for i, name in enumerate(series)
+    )
     return f'<ul class="legend">{items}</ul>'

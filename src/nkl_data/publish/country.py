@@ -20,8 +20,14 @@ from .view import FRONT, View, link
 BASE = "../"  # from OUTDIR/country/ back to the site's root
 
 
-def page(package: Package, frames: dict[str, pd.DataFrame], iso3: str, found: dict[str, pd.DataFrame],
-         pages: set[str], files: list[Download]) -> Body:
+def page(
+    package: Package,
+    frames: dict[str, pd.DataFrame],
+    iso3: str,
+    found: dict[str, pd.DataFrame],
+    pages: set[str],
+    files: list[Download],
+) -> Body:
     """The page of country ISO3, whose mentioning rows per table are FOUND."""
     shown = {name: found[name] for name in sections.listed(package) if name in found}
     view = View(package, frames, listed=shown, base=BASE, pages=pages)
@@ -46,16 +52,23 @@ def header(view: View, iso3: str, shown: dict[str, pd.DataFrame], latest: pd.Ser
         record = view.frames[COUNTRIES].set_index("iso3", drop=False)
         if iso3 in record.index:
             row = record.loc[iso3]
-            facts = [f"<dt>{esc(f.get('title', f['name']))}</dt><dd>{esc(view.show(table, row, f['name']))}</dd>"
-                     for f in table.fields if f["name"] != "name"]
-    counts = "".join(f'<li>{link(view.title(name), f"#{name}")}: <span data-rows="{esc(name)}">{len(rows):,}</span></li>'
-                     for name, rows in shown.items())
+            facts = [
+                f"<dt>{esc(f.get('title', f['name']))}</dt><dd>{esc(view.show(table, row, f['name']))}</dd>"
+                for f in table.fields
+                if f["name"] != "name"
+            ]
+    counts = "".join(
+        f'<li>{link(view.title(name), f"#{name}")}: <span data-rows="{esc(name)}">{len(rows):,}</span></li>'
+        for name, rows in shown.items()
+    )
     total = sum(len(rows) for rows in shown.values())
     site = view.package.descriptor.get("title", "Front page")
-    return (f'<header><nav class="crumbs" aria-label="Site"><a href="{BASE}{FRONT}">{esc(site)}</a>'
-            f' › <a href="{BASE}{FRONT}#map">map</a> › <a href="{BASE}{FRONT}#countries">countries</a></nav>'
-            f"<h1>{esc(view.country(iso3))}</h1>"
-            f"<p>{esc(sections.about(view, iso3, latest, total))}</p>"
-            f'<dl class="facts">{"".join(facts)}<dt>Data version</dt><dd data-version>{esc(view.package.version)}</dd>'
-            f'<dt>Rows</dt><dd><ul class="counts">{counts}</ul></dd>'
-            f"<dt>Download</dt><dd>{downloads.nav(files, BASE)}</dd></dl></header>")
+    return (
+        f'<header><nav class="crumbs" aria-label="Site"><a href="{BASE}{FRONT}">{esc(site)}</a>'
+        f' › <a href="{BASE}{FRONT}#map">map</a> › <a href="{BASE}{FRONT}#countries">countries</a></nav>'
+        f"<h1>{esc(view.country(iso3))}</h1>"
+        f"<p>{esc(sections.about(view, iso3, latest, total))}</p>"
+        f'<dl class="facts">{"".join(facts)}<dt>Data version</dt><dd data-version>{esc(view.package.version)}</dd>'
+        f'<dt>Rows</dt><dd><ul class="counts">{counts}</ul></dd>'
+        f"<dt>Download</dt><dd>{downloads.nav(files, BASE)}</dd></dl></header>"
+    )

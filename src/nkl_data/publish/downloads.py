@@ -60,8 +60,11 @@ def nav(downloads: list[Download], base: str) -> str:
         groups.setdefault(d.label, []).append(d)
     lines = []
     for label, items in groups.items():
-        links = " ".join(f'<a href="{esc(base + d.path)}" download>{esc(d.path.rsplit("/", 1)[-1])}</a>'
-                         f' <span class="size">{size(d.size)}</span>' for d in items)
+        links = " ".join(
+            f'<a href="{esc(base + d.path)}" download>{esc(d.path.rsplit("/", 1)[-1])}</a>'
+            f' <span class="size">{size(d.size)}</span>'
+            for d in items
+        )
         lines.append(f"<li>{esc(label[:1].upper() + label[1:])}: {links}</li>")
     return f'<ul class="downloads">{"".join(lines)}</ul>'
 

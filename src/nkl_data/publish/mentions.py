@@ -22,8 +22,11 @@ PAGE_CODE = re.compile(r"[A-Z]{3}")  # a code that may name a page file: the sch
 
 def country_columns(table: Table) -> list[str]:
     """The table's columns whose foreign key points to the countries table."""
-    return [fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-            for fk in table.foreign_keys if fk["reference"]["resource"] == COUNTRIES]
+    return [
+        fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+        for fk in table.foreign_keys
+        if fk["reference"]["resource"] == COUNTRIES
+    ]
 
 
 def mentions(package: Package, frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
@@ -66,7 +69,7 @@ class Figure:
         low, best, high = (None if v is None else f"{v:,}" for v in (self.low, self.best, self.high))
         if low == high and low is not None:
             return str(best or low)
-        bounds = (f"{low} to {high}" if low and high else f"at least {low}" if low else f"at most {high}" if high else "")
+        bounds = f"{low} to {high}" if low and high else f"at least {low}" if low else f"at most {high}" if high else ""
         if best is None:
             return bounds
         return f"{best} ({bounds})" if bounds else best

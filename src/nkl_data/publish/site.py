@@ -48,29 +48,33 @@ def write(path: Path, text: str) -> None:
 def document(package: Package, title: str, body: str) -> str:
     """A whole page; the style and script are inline and allowed by their hashes, nothing else is."""
     style, script = asset("page.css"), asset("page.js")
-    policy = (f"default-src 'none'; script-src '{digest(script)}'; style-src '{digest(style)}'; "
-              "img-src 'none'; base-uri 'none'; form-action 'none'")
-    return "\n".join([
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f"<title>{esc(title)}</title>",
-        f"<style>{style}</style>",
-        f"<script>{script}</script>",
-        "</head>",
-        "<body>",
-        body,
-        f"<footer>Built by <code>nkl-data site</code> from data version {esc(package.version)}. "
-        "Every point and row links to the page that supports it. "
-        "Map: Natural Earth country shapes (public domain), Equal Earth projection.</footer>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    policy = (
+        f"default-src 'none'; script-src '{digest(script)}'; style-src '{digest(style)}'; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="referrer" content="no-referrer">',
+            f"<title>{esc(title)}</title>",
+            f"<style>{style}</style>",
+            f"<script>{script}</script>",
+            "</head>",
+            "<body>",
+            body,
+            f"<footer>Built by <code>nkl-data site</code> from data version {esc(package.version)}. "
+            "Every point and row links to the page that supports it. "
+            "Map: Natural Earth country shapes (public domain), Equal Earth projection.</footer>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def asset(name: str) -> str:

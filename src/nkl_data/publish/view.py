@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..package import Package, Table
 from ..escape import safe_href
+from ..package import Package, Table
 from .charts import esc
 from .mentions import COUNTRIES, page_name
 
@@ -25,8 +25,15 @@ FRONT = "index.html"
 class View:
     """The package's frames, with what a page needs to label and link a row."""
 
-    def __init__(self, package: Package, frames: dict[str, pd.DataFrame], *, listed: dict[str, pd.DataFrame] | None = None,
-                 base: str = "", pages: set[str] = frozenset()):
+    def __init__(
+        self,
+        package: Package,
+        frames: dict[str, pd.DataFrame],
+        *,
+        listed: dict[str, pd.DataFrame] | None = None,
+        base: str = "",
+        pages: set[str] = frozenset(),
+    ):
         self.package = package
         self.frames = frames
         self.base = base
@@ -68,7 +75,9 @@ class View:
 
     def tooltip(self, table: Table, row: pd.Series, date_column: str, shown: list[str]) -> str:
         lines = [f"{self.show(table, row, date_column)}  {self.title(table.name)}"]
-        lines += [f"{table.field(c).get('title', c)}: {self.show(table, row, c)}" for c in shown if c in row and not pd.isna(row[c])]
+        lines += [
+            f"{table.field(c).get('title', c)}: {self.show(table, row, c)}" for c in shown if c in row and not pd.isna(row[c])
+        ]
         source = self.source(row.get("source_id"))
         if source:
             lines.append("Source: " + ", ".join(str(source[k]) for k in ("publisher", "title") if source.get(k)))

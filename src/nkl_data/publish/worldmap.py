@@ -123,8 +123,9 @@ def draw(shaded: Sequence[Shaded], title: str) -> str:
     every other country as plain, hidden-from-assistive-technology land."""
     frame = Frame()
     marked = {s.iso3 for s in shaded}
-    land = "".join(f'<path d="{path(shape["rings"], frame)[0]}"/>'
-                   for iso3, shape in world()["shapes"].items() if iso3 not in marked)
+    land = "".join(
+        f'<path d="{path(shape["rings"], frame)[0]}"/>' for iso3, shape in world()["shapes"].items() if iso3 not in marked
+    )
     parts = [f'<g class="land" aria-hidden="true">{land}</g>']
     for country in shaded:
         parts.append(country_link(country, frame))
@@ -144,12 +145,17 @@ def country_link(country: Shaded, frame: Frame) -> str:
         marks = f'<circle class="mark dot" cx="{x:g}" cy="{y:g}" r="4"/>'
     if not marks:
         return ""
-    return (f'<a class="country" href="{esc(country.href)}" data-iso3="{esc(country.iso3)}" fill="{country.level.colour}" '
-            f'aria-label="{esc(country.label)}"><title>{esc(country.label)}</title>{marks}</a>')
+    return (
+        f'<a class="country" href="{esc(country.href)}" data-iso3="{esc(country.iso3)}" fill="{country.level.colour}" '
+        f'aria-label="{esc(country.label)}"><title>{esc(country.label)}</title>{marks}</a>'
+    )
 
 
 def legend() -> str:
     """The shading classes as an HTML list."""
-    items = "".join(f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
-                    f'fill="{lv.colour}"/></svg> {esc(lv.label)}</li>' for lv in LEVELS)
+    items = "".join(
+        f'<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
+        f'fill="{lv.colour}"/></svg> {esc(lv.label)}</li>'
+        for lv in LEVELS
+    )
     return f'<ul class="legend">{items}</ul>'
