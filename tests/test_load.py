@@ -2,21 +2,11 @@ import pandas as pd
 import pytest
 
 import nkl_data
-from support import REPO
+from support import REPO, TABLES
 
 
 def test_tables_in_descriptor_order():
-    assert nkl_data.tables() == [
-        "sources",
-        "countries",
-        "deadlines",
-        "statements",
-        "worker_movements",
-        "worker_estimates",
-        "state_reports",
-        "report_counts",
-        "entry_statistics",
-    ]
+    assert nkl_data.tables() == TABLES
 
 
 def test_load_types_and_namibia():

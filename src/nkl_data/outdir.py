@@ -24,11 +24,7 @@ def prepare(outdir: str | Path) -> Path:
 
 def output(outdir: Path, name: str) -> Path:
     """OUTDIR/NAME, checked: NAME is one plain file name, and the path is not a link or a folder."""
-    if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
-        raise PackageError(f"{name!r}: not a plain file name; refusing to write outside {outdir}")
-    path = outdir / name
-    if path.is_symlink():
-        raise PackageError(f"{path}: a symbolic link; refusing to write through it (remove it first)")
+    path = _plain(outdir, name, "file")
     if path.is_dir():
         raise PackageError(f"{path}: a folder; refusing to replace it")
     if path.resolve().parent != outdir.resolve():
@@ -38,9 +34,14 @@ def output(outdir: Path, name: str) -> Path:
 
 def subfolder(outdir: Path, name: str) -> Path:
     """OUTDIR/NAME as a folder, created if missing: one plain name, not a link, inside OUTDIR."""
+    return prepare(_plain(outdir, name, "folder"))
+
+
+def _plain(outdir: Path, name: str, kind: str) -> Path:
+    """OUTDIR/NAME when NAME is one plain path component and the path is not a symbolic link."""
     if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
-        raise PackageError(f"{name!r}: not a plain folder name; refusing to write outside {outdir}")
+        raise PackageError(f"{name!r}: not a plain {kind} name; refusing to write outside {outdir}")
     path = outdir / name
     if path.is_symlink():
         raise PackageError(f"{path}: a symbolic link; refusing to write through it (remove it first)")
-    return prepare(path)
+    return path
