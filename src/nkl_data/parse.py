@@ -58,8 +58,13 @@ class CsvError(Exception):
         self.header = header
 
 
-def parse(table: Table, display_path: str = "") -> ParsedTable:
-    """Parse TABLE's file into text columns; raise CsvError when it is not parseable CSV."""
+def parse(table: Table, display_path: str = "", schema_columns: bool = False) -> ParsedTable:
+    """Parse TABLE's file into text columns; raise CsvError when it is not parseable CSV.
+
+    With SCHEMA_COLUMNS, only the columns the schema names are kept (the first of each name); the
+    header, which the header check judges, keeps them all. Arrow's reader takes time quadratic in
+    the number of columns it converts: ten thousand (a spreadsheet's empty columns) took seconds.
+    """
     file = display_path or str(table.path)
     problem = lambda line, check, message: Problem(table.name, line, None, check, message, None, file)  # noqa: E731
     try:
@@ -91,9 +96,11 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
     try:
         header = next(csv.reader(physical_lines(_first_record(data, start).decode("utf-8"))), [])
         names = [f"c{i}" for i in range(len(header))]
+        kept = _schema_columns(table, header) if schema_columns else None
         # Arrow checks that every cell is UTF-8. Without a quote character no value can hold a
         # line break, and Arrow can then split the file at any line without scanning for quotes.
-        cells = _parse(pa.py_buffer(data)[start:], names, quoted=data.find(b'"') >= 0)
+        include = None if kept is None else [names[i] for i in kept]
+        cells = _parse(pa.py_buffer(data)[start:], names, quoted=data.find(b'"') >= 0, include=include)
     except (UnicodeDecodeError, pa.ArrowInvalid) as error:
         not_utf8 = _utf8_error(data)
         if not_utf8 is not None:
@@ -109,7 +116,7 @@ def parse(table: Table, display_path: str = "") -> ParsedTable:
                 ]
             ) from None
         raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
-    cells = cells.rename_columns(_unique_names(header))
+    cells = cells.rename_columns(_unique_names(header) if kept is None else [header[i] for i in kept])
     lines, blank = record_lines(data, cells)
     if blank:
         layout.append(flag(table.name, file, None, "blank-line", range(len(blank)), np.asarray(blank), "blank line"))
@@ -153,16 +160,30 @@ def _contents(path) -> Contents:
             return file.read()
 
 
-def _parse(data: pa.Buffer, names: list[str], quoted: bool = True, block_size: int = 1 << 20) -> pa.Table:
-    """All cells as Arrow strings. Small blocks parse fastest; a record longer than a block (a huge
-    cell) needs one block for the whole file."""
+def _schema_columns(table: Table, header: list[str]) -> list[int] | None:
+    """The positions of the first column of each name the schema knows, when the header has others; else None."""
+    first: dict[str, int] = {}
+    for position, name in enumerate(header):
+        first.setdefault(name, position)
+    known = set(table.field_names)
+    kept = sorted(position for name, position in first.items() if name in known)
+    return None if len(kept) == len(header) else kept
+
+
+def _parse(
+    data: pa.Buffer, names: list[str], quoted: bool = True, block_size: int = 1 << 20, include: list[str] | None = None
+) -> pa.Table:
+    """All cells (of the columns INCLUDE names, when given) as Arrow strings. Small blocks parse
+    fastest; a record longer than a block (a huge cell) needs one block for the whole file."""
+    converted = names if include is None else include
     try:
         return pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size),
             parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: STRING for name in names},
+                column_types={name: STRING for name in converted},
+                include_columns=include,
                 strings_can_be_null=True,
                 null_values=[""],
                 quoted_strings_can_be_null=True,
@@ -170,7 +191,7 @@ def _parse(data: pa.Buffer, names: list[str], quoted: bool = True, block_size: i
         )
     except pa.ArrowInvalid as error:
         if "straddl" in str(error) and block_size <= data.size:
-            return _parse(data, names, quoted, data.size + 1)
+            return _parse(data, names, quoted, data.size + 1, include)
         raise
 
 
