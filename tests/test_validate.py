@@ -312,3 +312,37 @@ def test_a_long_rejected_value_is_shown_short(package):
     line = package.add("sources", url="https://" + "a" * 1_000_000 + " ")
     found = [p for p in package.problems() if (p.check, p.line) == ("pattern", line)]
     assert found and found[0].value.endswith("... (1,000,009 characters)") and len(found[0].value) < 300
+
+
+def test_lines_stay_exact_when_a_column_the_schema_does_not_name_holds_line_breaks(package):
+    """Columns the schema does not name are not parsed into values; the lines still count their line breaks."""
+    header = package.header("worker_movements") + ["comment"]
+    rows = [{**row, "comment": "two\nlines" if i == 0 else ""} for i, row in enumerate(package.rows("worker_movements"))]
+    rows[2]["movement_type"] = "flight"
+    package.write("worker_movements", rows, header)
+    found = {(p.check, p.line) for p in package.problems() if p.table == "worker_movements"}
+    assert found == {("header", 1), ("enum", 5)}  # header, a record on lines 2-3, then one line a record
+
+
+def test_fixed_columns_swept_where_the_schema_failed_give_what_sweeping_them_whole_gives(package):
+    """A hidden character in a column of fixed form always breaks the schema, so sweeping only the
+    rows the schema flagged finds every hygiene problem that sweeping the whole column finds."""
+    from nkl_data import hygiene, pandera_schemas
+    from nkl_data.package import open_package
+    from nkl_data.parse import parse
+    from nkl_data.problems import expand
+    from nkl_data.read import raw_table, typed
+    from nkl_data.validate import _where_schema_failed
+
+    rows = package.rows("worker_movements")
+    rows[1].update(movement_type=" arrival", country_iso3="RUS\u202e")
+    rows[3].update(count_low="\u200b5", date_precision="day\t", movement_id=rows[3]["movement_id"] + " ")
+    rows[5].update(movement_type="flight", date=rows[5]["date"] + "\u00a0")
+    package.write("worker_movements", rows)
+    parsed = parse(open_package(package.root).table("worker_movements"))
+    raw = raw_table(parsed)
+    schema = pandera_schemas.problems(raw, "wm.csv", typed(raw))
+    fixed = sorted(set(parsed.columns) - set(hygiene.free_columns(parsed)))
+    whole = expand(hygiene.cell_problems(parsed, "wm.csv", fixed))
+    assert {p.check for p in whole} == {"whitespace", "invisible-character", "control-character"}
+    assert sort(expand(_where_schema_failed(parsed, "wm.csv", schema))) == sort(whole)

@@ -90,7 +90,7 @@ class Problem:
         return record
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Flagged:
     """The rows one check flags in one column of a table: counted at once, each built into a
     ``Problem`` only when it is listed, so that a file whose every row is wrong costs a count,
@@ -100,8 +100,12 @@ class Flagged:
     file: str
     column: str | None
     check: str
-    count: int
+    rows: np.ndarray  # ascending positions, of the table's rows (or of the lines of a layout problem)
     problem: Callable[[int], Problem]  # the problem of the K-th flagged row, in the file's order
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
     def problems(self, limit: int | None = None) -> list[Problem]:
         return [self.problem(k) for k in range(self.count if limit is None else min(limit, self.count))]
@@ -140,7 +144,7 @@ def flag(
             file,
         )
 
-    return Flagged(table, file, column, check, len(rows), problem)
+    return Flagged(table, file, column, check, rows, problem)
 
 
 def shown(value: str, limit: int = 200) -> str:

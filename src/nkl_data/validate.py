@@ -1,9 +1,9 @@
 """Validate a whole data package: structure, then the schema of each table, then the rules across
 fields and tables. Every problem is collected (lazy validation); nothing stops at the first.
 
-Parsing, casting and the hygiene checks are Arrow kernels, which release the GIL: a worker thread
-runs them while this thread imports pandas and pandera (about half a second) and then runs the
-pandera checks and the rules.
+Parsing and the hygiene checks are Arrow kernels, which release the GIL: a worker thread parses
+while this thread imports pandas and pandera (about half a second), then sweeps the columns for
+hygiene problems while this thread casts, runs the pandera checks and the rules.
 
 Checks flag failing rows in bulk (``problems.Flagged``); a row's problem is built only when a
 report lists it, so a file where every row is wrong costs counting, not a million records.
@@ -14,16 +14,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from . import hygiene
-from .cast import Cells, cast_columns
+from .cast import cast_columns
 from .package import DESCRIPTOR, Package, Table, open_package
 from .parse import CsvError, ParsedTable, header_problem, parse
-from .problems import Found, Listing, Problem, count, expand, listing
+from .problems import Flagged, Found, Listing, Problem, count, expand, listing
 
 DATASETS = "datasets"  # where the descriptor's tables live (descriptor.RESOURCE_PATH)
 
@@ -69,13 +71,19 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
     checked: dict[str, tuple[RawTable, pd.DataFrame, list[Found]]] = {}
     found: dict[str, list[Found]] = {}
     with ThreadPoolExecutor(max_workers=1) as worker:
-        # The worker runs its tasks in the order given. It parses the largest file first, since
-        # that parse is what the import below can hide; it casts the small tables first, so that
-        # this thread checks them while the largest is cast; then it sweeps the tables for
-        # hygiene problems while this thread runs the pandera checks and the rules.
-        parsed = {name: worker.submit(parse, package.tables[name], files[name]) for name in reversed(smallest_first)}
-        cast = {name: worker.submit(_cast, parsed[name]) for name in smallest_first}
-        swept = {name: worker.submit(_sweep, parsed[name], files[name]) for name in reversed(smallest_first)}
+        # The worker parses the files, the largest first, since that parse is what the import
+        # below can hide. Then it sweeps the columns for hygiene problems, one task a column, the
+        # long texts first, while this thread casts the tables, runs the pandera checks and the
+        # rules; this thread then runs the sweeps the worker has not started.
+        parsed = {
+            name: worker.submit(parse, package.tables[name], files[name], schema_columns=True)
+            for name in reversed(smallest_first)
+        }
+        sweeps = [
+            (worker.submit(_sweep, parsed[name], files[name], column), (parsed[name], files[name], column))
+            for name in reversed(smallest_first)
+            for column in _long_texts_first(package.tables[name])
+        ]
         from . import pandera_schemas, read, rules  # pandas and pandera: imported while the worker parses
 
         for name in smallest_first:
@@ -87,21 +95,17 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
                 if error.header is not None and error.header != table.field_names:
                     found[name].append(header_problem(table, error.header, file))
                 continue
-            converted = read.typed(raw, cast[name].result())
-            checked[name] = raw, converted, pandera_schemas.problems(raw, file, converted)
+            converted = read.typed(raw, cast_columns(parsed[name].result().cells, table.fields))
+            schema = pandera_schemas.problems(raw, file, converted)
+            if raw.header != table.field_names and not any(p.check == "header" for p in schema):
+                schema.append(header_problem(table, raw.header, file))  # its unknown columns were not parsed
+            checked[name] = raw, converted, schema
         loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
         across = rules.run(loaded)  # while the worker sweeps
-        for name, (raw, _, schema) in checked.items():
-            # a column of fixed form is swept only where the schema found something, for a clearer message
-            fixed = set(raw.frame.columns) - set(hygiene.free_columns(parsed[name].result()))
-            failed = sorted({p.column for p in schema if count([p]) and p.column is not None} & fixed)
-            found[name] = [
-                *raw.problems,
-                *schema,
-                *swept[name].result(),
-                *hygiene.cell_problems(parsed[name].result(), files[name], failed),
-            ]
-    problems = [problem for name in package.tables for problem in found[name]] + across
+        swept = [item for future, task in reversed(sweeps) for item in (_sweep(*task) if future.cancel() else future.result())]
+    for name, (raw, _, schema) in checked.items():
+        found[name] = [*raw.problems, *schema, *_where_schema_failed(parsed[name].result(), files[name], schema)]
+    problems = [problem for name in package.tables for problem in found[name]] + swept + across
     problems.extend(unnamed_files(package, show))
     return Report(
         package,
@@ -136,21 +140,35 @@ def unnamed_files(package: Package, show: Callable[[Path], str] | None = None) -
     return sorted(found, key=lambda p: p.file)
 
 
-def _cast(parsed: Future[ParsedTable]) -> dict[str, Cells]:
-    try:
-        table = parsed.result()
-    except CsvError:
-        return {}
-    return cast_columns(table.cells, table.table.fields)
+def _where_schema_failed(parsed: ParsedTable, file: str, schema: list[Found]) -> list[Found]:
+    """The hygiene checks of the columns of fixed form (an enum, a type, a closed pattern), in the
+    rows where the schema found something, for a clearer message: a hidden character in such a
+    column always breaks the schema, so no other row can have one."""
+    free = set(hygiene.free_columns(parsed))
+    flagged: dict[str, np.ndarray] = {}
+    for item in schema:
+        if item.column in parsed.columns and item.column not in free and count([item]):
+            rows = item.rows if isinstance(item, Flagged) else np.arange(parsed.cells.num_rows)  # a whole column failed
+            flagged[item.column] = np.union1d(flagged.get(item.column, rows), rows)
+    found: list[Found] = []
+    for column, rows in flagged.items():
+        some = replace(parsed, cells=parsed.cells.select([column]).take(rows), lines=parsed.lines[rows])
+        found += hygiene.cell_problems(some, file, [column])
+    return found
 
 
-def _sweep(parsed: Future[ParsedTable], file: str) -> list[Found]:
-    """The hygiene checks of the columns that need them whatever the schema finds."""
+def _sweep(parsed: Future[ParsedTable], file: str, column: str) -> list[Found]:
+    """The hygiene checks of COLUMN, when the file has it and it needs them whatever the schema finds."""
     try:
         table = parsed.result()
     except CsvError:
         return []
-    return list(hygiene.cell_problems(table, file, hygiene.free_columns(table)))
+    return list(hygiene.cell_problems(table, file, [column])) if column in hygiene.free_columns(table) else []
+
+
+def _long_texts_first(table: Table) -> list[str]:
+    """The table's columns, those that may hold several lines (the long texts) first."""
+    return sorted(table.field_names, key=lambda name: not table.field(name).get("multiline"))
 
 
 def _size(table: Table) -> int:
