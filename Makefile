@@ -51,7 +51,7 @@ bench:
 	$(PYTHON) -m venv $(BENCH)
 	$(BENCH)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH)/bin/python -m pip install --quiet .
-	$(BENCH)/bin/python benchmarks/run.py --runs 9 --frictionless-runs 3 --scaling-runs 5
+	$(BENCH)/bin/python benchmarks/run.py --runs 9 --frictionless-runs 3 --scaling-runs 5 --quiet-load 0.7
 
 clean:
 	rm -rf $(VENV) $(BENCH) build dist tests/browser/node_modules
