@@ -1,4 +1,4 @@
-"""Cell hygiene: the byte-level path for printable-ASCII columns finds what the regex path finds,
+"""Cell hygiene: the byte-level screen finds what the regex path finds,
 and the one-pass search for suspect cells finds what checking every cell finds."""
 
 import unicodedata
@@ -24,12 +24,28 @@ def parsed(cells, spec):
 
 
 @pytest.mark.parametrize("spec", [{"name": "c"}, {"name": "c", "multiline": True}, {"name": "c", "type": "number"}])
-def test_both_paths_find_the_same_problems(spec, monkeypatch):
-    assert hygiene._printable_ascii_ends(parsed(ASCII, spec).cells.column("c")) is not None  # the byte-level path
-    fast = expand(hygiene.cell_problems(parsed(ASCII, spec), "t.csv"))
+@pytest.mark.parametrize("cells", [ASCII, ASCII + ["Пхеньян", "북한 노동자", "«кавычки»", "two\nlines", " 앞", "뒤\u00a0"]])
+def test_both_paths_find_the_same_problems(spec, cells, monkeypatch):
+    assert hygiene._screen(parsed(cells, spec).cells.column("c")) is not None  # the byte-level screen
+    fast = expand(hygiene.cell_problems(parsed(cells, spec), "t.csv"))
     assert fast
-    monkeypatch.setattr(hygiene, "_printable_ascii_ends", lambda cells: None)  # the regex path
-    assert fast == expand(hygiene.cell_problems(parsed(ASCII, spec), "t.csv"))
+    monkeypatch.setattr(hygiene, "_screen", lambda cells: None)  # the regex path
+    assert fast == expand(hygiene.cell_problems(parsed(cells, spec), "t.csv"))
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_the_screen_lets_no_character_through_that_the_regex_path_flags(multiline):
+    """Every code point, alone, at a cell's start, in its middle and at its end: the byte-level
+    screen and the regular expressions find the same problems."""
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    cells = pa.chunked_array([[chr(c) for c in points], [f"a{chr(c)}b" for c in points], [f"ab{chr(c)}" for c in points]], STRING)
+    screened = hygiene._screened(cells, True, multiline)
+    matched = hygiene._matched(cells, True, multiline)
+    assert screened.keys() == matched.keys()
+    for check in screened:
+        differ = np.flatnonzero(screened[check] != matched[check])
+        assert [f"U+{points[i % len(points)]:04X}" for i in differ[:5]] == [], check
+    assert 0 < screened["invisible-character"].sum() and 0 < screened["unicode-nfc"].sum()
 
 
 def test_what_printable_ascii_cells_can_get_wrong():
@@ -140,7 +156,7 @@ def test_the_suspect_pass_finds_what_every_check_on_every_cell_finds(multiline):
         check: np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)).tolist()
         for check, bad in everywhere.items()
     }
-    fast = {check: np.flatnonzero(bad).tolist() for check, bad in hygiene._matched(cells, True, multiline)}
+    fast = {check: np.flatnonzero(bad).tolist() for check, bad in hygiene._matched(cells, True, multiline).items()}
     assert fast == slow
     assert slow["unicode-nfc"] == [8, 9, 10, 11]
 
