@@ -1,6 +1,7 @@
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -8,7 +9,7 @@ import pytest
 
 from nkl_data.cast import loaded_type
 from nkl_data.package import open_package
-from nkl_data.parse import STRING, _line_breaks_per_record, _parse, record_lines
+from nkl_data.parse import STRING, Lines, _line_breaks_per_record, _parse, record_lines
 from nkl_data.read import convert, read_raw, typed
 
 
@@ -64,7 +65,25 @@ def test_record_lines(text, expected, blank):
     header = next(csv.reader(io.StringIO(text.decode(), newline="")))
     cells = _parse(pa.py_buffer(text), [f"c{i}" for i in range(len(header))])
     lines, blanks = record_lines(text, cells)
-    assert (lines.tolist(), blanks) == (expected, blank)
+    assert (np.asarray(lines).tolist(), blanks) == (expected, blank)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b'h,i\n"a\nstill a","and\nb\nc"\nb,x\n"c\nd",y\n', [2, 6, 7]),
+        (b'h\n"a\nstill a"\nb\n"c\n\nd"\n', [2, 4, 5]),  # an empty line inside a value: counted now
+        (b'h\n"a\nstill a"\n\nb\n', [2, 5]),  # a blank line: read by the csv module, now
+    ],
+)
+def test_lines_of_a_file_with_multi_line_values_are_counted_when_asked_for(tmp_path, text, expected):
+    path = tmp_path / "t.csv"
+    path.write_bytes(text)
+    header = next(csv.reader(io.StringIO(text.decode(), newline="")))
+    cells = _parse(pa.py_buffer(text), [f"c{i}" for i in range(len(header))])
+    lines, _ = record_lines(text, cells, path=path)
+    assert isinstance(lines, Lines) == (b"\n\n" not in text)
+    assert np.asarray(lines).tolist() == expected and lines[1] == expected[1] and len(lines) == len(expected)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +114,15 @@ def test_line_breaks_counted_from_the_bytes_equal_the_string_kernel_count():
     cells = pa.table({"notes": notes, "other": other}).slice(1)
     expected = sum(pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy(zero_copy_only=False) for column in cells.columns)
     assert _line_breaks_per_record(cells).tolist() == expected.tolist() == [0, 0, 2, 0, 2, 1, 0]
+
+
+@pytest.mark.parametrize("at", [0, 1, (1 << 20) - 2, (1 << 20) - 1, 1 << 20, 3 << 20])
+def test_adjacent_line_feeds_are_found_across_the_slices_of_the_count(at):
+    from nkl_data.parse import _newlines
+
+    text = bytearray(b"x" * (4 << 20))
+    text[at : at + 2] = b"\n\n"
+    text[at + 5] = 10  # a lone line feed after them
+    assert _newlines(bytes(text)) == (3, True)
+    text[at + 1] = ord("x")
+    assert _newlines(bytes(text)) == (2, False)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import mmap
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -32,13 +34,39 @@ csv.field_size_limit(1 << 30)  # a huge cell is judged by the rules, not refused
 Contents = bytes | mmap.mmap
 
 
+class Lines:
+    """The physical line on which each record starts, worked out when first asked for. Only a
+    problem's place needs it, so a file without problems never pays for the scan of every cell
+    for line breaks that a file with multi-line values needs."""
+
+    def __init__(self, records: int, compute: Callable[[], np.ndarray]):
+        self._records, self._compute, self._lines = records, compute, None
+        self._lock = threading.Lock()  # the worker and the main thread may both ask
+
+    @property
+    def array(self) -> np.ndarray:
+        with self._lock:
+            if self._lines is None:
+                self._lines = self._compute()
+            return self._lines
+
+    def __getitem__(self, index):
+        return self.array[index]
+
+    def __len__(self) -> int:
+        return self._records
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return np.asarray(self.array, dtype=dtype)
+
+
 @dataclass(frozen=True)
 class ParsedTable:
     """All cells as Arrow text, and the physical line on which each record starts."""
 
     table: Table
     cells: pa.Table  # one string column per header name; repeated names are made distinct
-    lines: np.ndarray
+    lines: np.ndarray | Lines
     header: list[str]
     problems: list[Found]  # layout problems that did not stop parsing (BOM, CRLF, blank lines, ...)
 
@@ -75,8 +103,9 @@ def parse(table: Table, display_path: str = "", schema_columns: bool = False) ->
         raise CsvError([problem(None, "missing-file", "the table's path is a folder, not a CSV file")]) from None
     except OSError as error:
         raise CsvError([problem(None, "missing-file", f"the table's file cannot be read ({error.strerror or error})")]) from None
-    layout = layout_problems(data, problem)
-    lone = lone_carriage_returns(data)
+    returns = data.find(b"\r") >= 0  # one fast search, its answer used thrice
+    layout = layout_problems(data, problem, returns)
+    lone = lone_carriage_returns(data) if returns else np.empty(0, np.int64)
     if len(lone):
         # Arrow and the csv module would each split such a file into different records: stop here
         raise CsvError(
@@ -117,7 +146,7 @@ def parse(table: Table, display_path: str = "", schema_columns: bool = False) ->
             ) from None
         raise CsvError([*layout, *_locate_csv_errors(table, data, file, str(error))], header) from None
     cells = cells.rename_columns(_unique_names(header) if kept is None else [header[i] for i in kept])
-    lines, blank = record_lines(data, cells)
+    lines, blank = record_lines(data, cells, returns, table.path, complete=kept is None)
     if blank:
         layout.append(flag(table.name, file, None, "blank-line", range(len(blank)), np.asarray(blank), "blank line"))
     return ParsedTable(table, cells, lines, header, layout)
@@ -171,10 +200,11 @@ def _schema_columns(table: Table, header: list[str]) -> list[int] | None:
 
 
 def _parse(
-    data: pa.Buffer, names: list[str], quoted: bool = True, block_size: int = 1 << 20, include: list[str] | None = None
+    data: pa.Buffer, names: list[str], quoted: bool = True, block_size: int = 4 << 20, include: list[str] | None = None
 ) -> pa.Table:
-    """All cells (of the columns INCLUDE names, when given) as Arrow strings. Small blocks parse
-    fastest; a record longer than a block (a huge cell) needs one block for the whole file."""
+    """All cells (of the columns INCLUDE names, when given) as Arrow strings. Blocks of 4 MB
+    parse about as fast as smaller ones and leave a quarter of the chunks for the checks to loop
+    over; a record longer than a block (a huge cell) needs one block for the whole file."""
     converted = names if include is None else include
     try:
         return pacsv.read_csv(
@@ -195,12 +225,13 @@ def _parse(
         raise
 
 
-def layout_problems(data: Contents, problem) -> list[Problem]:
-    """The canonical layout: no byte order mark, LF line endings, a final newline."""
+def layout_problems(data: Contents, problem, returns: bool = True) -> list[Problem]:
+    """The canonical layout: no byte order mark, LF line endings, a final newline. RETURNS False
+    says the file holds no carriage return."""
     found = []
     if data[: len(BOM)] == BOM:
         found.append(problem(1, "encoding", "the file starts with a byte order mark (BOM)"))
-    crlf = data.find(b"\r\n") if data.find(b"\r") >= 0 else -1  # one-byte search is much faster
+    crlf = data.find(b"\r\n") if returns and data.find(b"\r") >= 0 else -1  # one-byte search is much faster
     if crlf >= 0:
         count = bytes(data).count(b"\r\n")
         found.append(
@@ -227,36 +258,74 @@ def lone_carriage_returns(data: Contents) -> np.ndarray:
 
 
 def count_newlines(data: Contents | bytes) -> int:
-    """The number of LF bytes, counted slice by slice in one small buffer rather than in a mask
-    as large as the file."""
+    """The number of LF bytes."""
+    return _newlines(data)[0]
+
+
+def _newlines(data: Contents | bytes) -> tuple[int, bool]:
+    """The number of LF bytes, and whether two of them are adjacent (a blank line, unless inside
+    quotes), counted slice by slice in one small buffer rather than in a mask as large as the file;
+    ``find(b"\\n\\n")`` on a file of a million lines takes several times longer."""
     view = np.frombuffer(data, dtype=np.uint8) if len(data) else np.empty(0, np.uint8)
     step = 1 << 20
     found = np.empty(min(step, len(view)), dtype=bool)
-    count = 0
+    count, adjacent, last = 0, False, False  # LAST: the previous slice ended with a LF
     for start in range(0, len(view), step):
-        part = view[start : start + step]
-        count += int(np.count_nonzero(np.equal(part, 10, out=found[: len(part)])))
-    return count
+        part = np.equal(view[start : start + step], 10, out=found[: min(step, len(view) - start)])
+        count += int(np.count_nonzero(part))
+        adjacent = adjacent or (last and bool(part[0])) or bool(np.any(part[1:] & part[:-1]))
+        last = bool(part[-1])
+    return count, adjacent
 
 
-def record_lines(data: Contents, cells: pa.Table) -> tuple[np.ndarray, list[int]]:
+def record_lines(
+    data: Contents, cells: pa.Table, returns: bool = True, path: Path | None = None, complete: bool = True
+) -> tuple[np.ndarray | Lines, list[int]]:
     """Physical line on which each data record of CELLS starts (header is line 1), and the blank lines.
 
     When no record spans several lines and no line is blank (the usual case) this is a range. When
     some values hold line breaks, each record spans one line more per line break in its values,
     which Arrow counts; the total must then account for every line of the file. Otherwise (blank
     lines, carriage returns, which Arrow also takes for line ends) the csv module reads the file.
+    RETURNS False says the file holds no carriage return; COMPLETE False, that CELLS lack some of
+    its columns, whose line breaks they then cannot count.
+
+    For the file at PATH, without carriage returns or blank lines, the count of line breaks, which
+    scans every cell, is left until a problem's line is asked for (``Lines``).
     """
     records = cells.num_rows
-    newlines = count_newlines(data) + (0 if data[-1:] == b"\n" else 1)
+    newlines, adjacent = _newlines(data)
+    newlines += 0 if data[-1:] == b"\n" else 1
     if newlines == records + 1:
         return np.arange(2, records + 2), []
-    if data.find(b"\r") < 0:
+    if not returns or data.find(b"\r") < 0:
         header = _first_record(data).count(b"\n") or 1
-        extra = _line_breaks_per_record(cells)
-        if header + records + int(extra.sum()) == newlines:
-            before = np.cumsum(extra) - extra  # line breaks in the values of the records above
-            return header + 1 + np.arange(records, dtype=np.int64) + before, []
+        blank_first = data[:1] == b"\n" or data[: len(BOM) + 1] == BOM + b"\n"
+        if path is not None and complete and not adjacent and not blank_first:  # no blank line anywhere
+
+            def lines() -> np.ndarray:
+                found = _lines_from_line_breaks(cells, header, newlines)
+                if found is None:  # a file Arrow read otherwise than expected: read again, by the csv module
+                    found, _ = _lines_read_by_csv(_contents(path))
+                return found
+
+            return Lines(records, lines), []
+        found = _lines_from_line_breaks(cells, header, newlines)
+        if found is not None:
+            return found, []
+    return _lines_read_by_csv(data)
+
+
+def _lines_from_line_breaks(cells: pa.Table, header: int, newlines: int) -> np.ndarray | None:
+    """Each record's first line from the line breaks in its values; None when they do not add up."""
+    extra = _line_breaks_per_record(cells)
+    if header + cells.num_rows + int(extra.sum()) != newlines:
+        return None
+    before = np.cumsum(extra) - extra  # line breaks in the values of the records above
+    return header + 1 + np.arange(cells.num_rows, dtype=np.int64) + before
+
+
+def _lines_read_by_csv(data: Contents) -> tuple[np.ndarray, list[int]]:
     starts, blank = [], []
     reader = csv.reader(physical_lines(str(data, "utf-8")))
     previous = 0
