@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -72,20 +72,21 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
     found: dict[str, list[Found]] = {}
     with ThreadPoolExecutor(max_workers=1) as worker:
         # The worker parses the files, the largest first, since that parse is what the import
-        # below can hide. Then it sweeps the columns for hygiene problems, one task a column, the
-        # long texts first, while this thread casts the tables, runs the pandera checks and the
-        # rules; this thread then runs the sweeps the worker has not started.
+        # below can hide, then sweeps the long texts for hygiene problems. Meanwhile this thread
+        # casts each table and hands its pandera checks to the worker, then the sweeps of the
+        # other columns, and runs the rules. Last, it runs itself every task the worker has not
+        # started, the latest first: the two threads finish together.
         parsed = {
             name: worker.submit(parse, package.tables[name], files[name], schema_columns=True)
             for name in reversed(smallest_first)
         }
         sweeps = [
-            (worker.submit(_sweep, parsed[name], files[name], column), (parsed[name], files[name], column))
-            for name in reversed(smallest_first)
-            for column in _long_texts_first(package.tables[name])
+            _Task(worker, _sweep, parsed[name], files[name], column) for name, column in _columns(package, smallest_first, True)
         ]
         from . import pandera_schemas, read, rules  # pandas and pandera: imported while the worker parses
 
+        typed: dict[str, tuple[RawTable, pd.DataFrame]] = {}
+        schema_checks: dict[str, _Task] = {}
         for name in smallest_first:
             table, file = package.tables[name], files[name]
             try:
@@ -95,14 +96,21 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
                 if error.header is not None and error.header != table.field_names:
                     found[name].append(header_problem(table, error.header, file))
                 continue
-            converted = read.typed(raw, cast_columns(parsed[name].result().cells, table.fields))
-            schema = pandera_schemas.problems(raw, file, converted)
+            typed[name] = raw, read.typed(raw, cast_columns(parsed[name].result().cells, table.fields))
+            schema_checks[name] = _Task(worker, pandera_schemas.problems, raw, file, typed[name][1])
+        sweeps += [
+            _Task(worker, _sweep, parsed[name], files[name], column) for name, column in _columns(package, smallest_first, False)
+        ]
+        loaded = {name: rules.Loaded(*typed[name], files[name]) for name in package.tables if name in typed}
+        across = rules.run(loaded)  # while the worker checks and sweeps
+        for task in reversed([*sweeps, *schema_checks.values()]):
+            task.run_here_unless_started()
+        swept = [item for task in sweeps for item in task.result()]
+        for name, (raw, converted) in typed.items():
+            table, schema = package.tables[name], schema_checks[name].result()
             if raw.header != table.field_names and not any(p.check == "header" for p in schema):
-                schema.append(header_problem(table, raw.header, file))  # its unknown columns were not parsed
+                schema.append(header_problem(table, raw.header, files[name]))  # its unknown columns were not parsed
             checked[name] = raw, converted, schema
-        loaded = {name: rules.Loaded(*checked[name][:2], files[name]) for name in package.tables if name in checked}
-        across = rules.run(loaded)  # while the worker sweeps
-        swept = [item for future, task in reversed(sweeps) for item in (_sweep(*task) if future.cancel() else future.result())]
     for name, (raw, _, schema) in checked.items():
         found[name] = [*raw.problems, *schema, *_where_schema_failed(parsed[name].result(), files[name], schema)]
     problems = [problem for name in package.tables for problem in found[name]] + swept + across
@@ -166,9 +174,32 @@ def _sweep(parsed: Future[ParsedTable], file: str, column: str) -> list[Found]:
     return list(hygiene.cell_problems(table, file, [column])) if column in hygiene.free_columns(table) else []
 
 
-def _long_texts_first(table: Table) -> list[str]:
-    """The table's columns, those that may hold several lines (the long texts) first."""
-    return sorted(table.field_names, key=lambda name: not table.field(name).get("multiline"))
+def _columns(package: Package, names: list[str], long_texts: bool) -> list[tuple[str, str]]:
+    """(table, column) for the tables NAMES, largest first, and their columns that may hold
+    several lines (the long texts), or the others."""
+    return [
+        (name, column)
+        for name in reversed(names)
+        for column in package.tables[name].field_names
+        if bool(package.tables[name].field(column).get("multiline")) == long_texts
+    ]
+
+
+class _Task:
+    """A function call handed to a worker thread, which the calling thread may take back and run
+    itself while the worker has not started it."""
+
+    def __init__(self, worker: ThreadPoolExecutor, function: Callable[..., Any], *args: Any):
+        self.function, self.args = function, args
+        self.future: Future[Any] = worker.submit(function, *args)
+
+    def run_here_unless_started(self) -> None:
+        if self.future.cancel():
+            self.future = Future()
+            self.future.set_result(self.function(*self.args))
+
+    def result(self) -> Any:
+        return self.future.result()
 
 
 def _size(table: Table) -> int:
