@@ -46,6 +46,20 @@ def test_wheel_holds_exactly_the_files_the_descriptor_names(wheel):
     )  # style, script, map
 
 
+def test_the_build_hook_needs_only_the_standard_library():
+    """pip builds a wheel where only hatchling is installed: the hook must not import numpy,
+    pandas or pyarrow (nkl_data's __init__ does)."""
+    script = (
+        "import sys; sys.modules.update(dict.fromkeys(['numpy', 'pandas', 'pyarrow'], None)); "
+        "sys.path.insert(0, sys.argv[1]); from hatch_build import descriptor_checks; from pathlib import Path; "
+        "package = descriptor_checks(Path(sys.argv[1])).open_package(Path(sys.argv[1])); "
+        "print(len(package.tables), 'nkl_data' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(REPO)], capture_output=True, text=True, timeout=60)
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert (result.returncode, result.stdout.split()) == (0, [str(len(descriptor["resources"])), "False"]), result.stderr
+
+
 def test_a_refused_package_is_not_built(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
