@@ -73,9 +73,9 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
     with ThreadPoolExecutor(max_workers=1) as worker:
         # The worker parses the files, the largest first, since that parse is what the import
         # below can hide, then sweeps the long texts for hygiene problems. Meanwhile this thread
-        # casts each table and hands its pandera checks to the worker, then the sweeps of the
-        # other columns, and runs the rules. Last, it runs itself every task the worker has not
-        # started, the latest first: the two threads finish together.
+        # casts each table and hands the worker its pandera checks, then the sweeps of the other
+        # columns and the rules. Then this thread runs every task the worker has not started, the
+        # latest first, while the worker takes them from the first: the two finish together.
         parsed = {
             name: worker.submit(parse, package.tables[name], files[name], schema_columns=True)
             for name in reversed(smallest_first)
@@ -102,8 +102,8 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
             _Task(worker, _sweep, parsed[name], files[name], column) for name, column in _columns(package, smallest_first, False)
         ]
         loaded = {name: rules.Loaded(*typed[name], files[name]) for name in package.tables if name in typed}
-        across = rules.run(loaded)  # while the worker checks and sweeps
-        for task in reversed([*sweeps, *schema_checks.values()]):
+        across = [_Task(worker, rule, loaded) for rule in rules.RULES]  # each rule reads the frames only
+        for task in reversed([*sweeps, *schema_checks.values(), *across]):
             task.run_here_unless_started()
         swept = [item for task in sweeps for item in task.result()]
         for name, (raw, converted) in typed.items():
@@ -113,7 +113,8 @@ def validate(source: str | Path | Package | None = None, *, paths_from_root: boo
             checked[name] = raw, converted, schema
     for name, (raw, _, schema) in checked.items():
         found[name] = [*raw.problems, *schema, *_where_schema_failed(parsed[name].result(), files[name], schema)]
-    problems = [problem for name in package.tables for problem in found[name]] + swept + across
+    problems = [problem for name in package.tables for problem in found[name]] + swept
+    problems += [problem for task in across for problem in task.result()]
     problems.extend(unnamed_files(package, show))
     return Report(
         package,
