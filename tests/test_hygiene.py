@@ -174,3 +174,25 @@ def test_text_without_a_maybe_not_nfc_character_is_nfc():
     needed = [c for c in characters if unicodedata.combining(c) or unicodedata.normalize("NFC", c) != c or c in seconds]
     matched = pc.match_substring_regex(pa.array(needed, STRING), hygiene.MAYBE_NOT_NFC).to_numpy(zero_copy_only=False)
     assert [f"U+{ord(c):04X}" for c, hit in zip(needed, matched) if not hit] == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "a\u200bb",
+        "x" * 199 + "\u200b",
+        "x" * 200,
+        "x" * 201,
+        "\u200b" * 30 + "y" * 5000,
+        "y" * 5000 + "\t",
+        "two\nlines",
+    ],
+)
+def test_a_shown_value_is_the_start_of_the_whole_value_made_visible(value):
+    """Only the characters shown are looked at; what is shown is what making the whole value visible would start with."""
+    whole = "".join(
+        f"<U+{ord(c):04X}>" if c != "\n" and (unicodedata.category(c) == "Cc" or hygiene.is_invisible(c)) else c for c in value
+    )
+    expected = whole if len(whole) <= 200 else whole[:200] + f"... ({len(value)} characters)"
+    assert hygiene._show(value) == expected

@@ -343,12 +343,16 @@ def _class_end(pattern: str, start: int) -> int | None:
     return i + 1
 
 
-def _show(value: str) -> str:
-    """The offending value with invisible characters made visible, shortened if huge."""
-    shown = "".join(
-        f"<U+{ord(c):04X}>" if c != "\n" and (unicodedata.category(c) == "Cc" or is_invisible(c)) else c for c in value
-    )
-    return shown if len(shown) <= 200 else shown[:200] + f"... ({len(value)} characters)"
+def _show(value: str, limit: int = 200) -> str:
+    """The offending value with invisible characters made visible, cut to LIMIT characters if
+    longer. Only the characters shown are looked at: a cell of megabytes costs no more than a short one."""
+    parts, length = [], 0
+    for c in value:
+        parts.append(f"<U+{ord(c):04X}>" if c != "\n" and (unicodedata.category(c) == "Cc" or is_invisible(c)) else c)
+        length += len(parts[-1])
+        if length > limit:
+            return "".join(parts)[:limit] + f"... ({len(value)} characters)"
+    return "".join(parts)
 
 
 def is_invisible(c: str) -> bool:
