@@ -196,3 +196,10 @@ def test_a_shown_value_is_the_start_of_the_whole_value_made_visible(value):
     )
     expected = whole if len(whole) <= 200 else whole[:200] + f"... ({len(value)} characters)"
     assert hygiene._show(value) == expected
+
+
+def test_taking_cells_chunk_by_chunk_gives_what_arrow_take_gives():
+    chunks = [["a", "b"], [], ["c"], [], [], ["d", None, "f"], []]
+    cells = pa.chunked_array(chunks, STRING)
+    for rows in ([0], [2], [3, 4], [0, 1, 2, 3, 4, 5], [5]):
+        assert hygiene._take(cells, np.array(rows)).to_pylist() == cells.take(rows).to_pylist()

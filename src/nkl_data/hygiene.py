@@ -133,9 +133,7 @@ def _screened(cells: pa.ChunkedArray, formula: bool, multiline: bool) -> dict[st
     if screen is None:  # not the layout the screen reads
         return _matched(cells, formula, multiline)
     first, last, suspect = screen
-    found = {check: np.zeros(len(cells), dtype=bool) for check in MESSAGES if (check != "formula" or formula)}
-    if multiline:
-        del found["line-break"]
+    found = _none_found(len(cells), formula, multiline)
     found["whitespace"] |= (first == ord(" ")) | (last == ord(" "))
     if formula:
         found["formula"] |= np.isin(first, [ord(c) for c in FORMULA_START])
@@ -146,12 +144,18 @@ def _screened(cells: pa.ChunkedArray, formula: bool, multiline: bool) -> dict[st
     return found
 
 
+def _none_found(cells: int, formula: bool, multiline: bool) -> dict[str, np.ndarray]:
+    """Each check that applies to the column, failed by none of its CELLS yet."""
+    skipped = {*([] if formula else ["formula"]), *(["line-break"] if multiline else [])}
+    return {check: np.zeros(cells, dtype=bool) for check in MESSAGES if check not in skipped}
+
+
 def _take(cells: pa.ChunkedArray, rows: np.ndarray) -> pa.ChunkedArray:
     """The cells at ROWS (ascending), taken chunk by chunk: Arrow's take on a chunked array joins
     all its chunks first, a copy of the whole column."""
-    ends = np.cumsum([len(chunk) for chunk in cells.chunks])
-    chunk_of = np.searchsorted(ends, rows, side="right")
-    starts = ends - [len(chunk) for chunk in cells.chunks]
+    lengths = np.array([len(chunk) for chunk in cells.chunks], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    chunk_of = np.searchsorted(starts, rows, side="right") - 1
     taken = [cells.chunk(k).take(pa.array(rows[chunk_of == k] - starts[k])) for k in np.unique(chunk_of).tolist()]
     return pa.chunked_array(taken, cells.type)
 
@@ -165,12 +169,10 @@ def _matched(cells: pa.ChunkedArray, formula: bool, multiline: bool) -> dict[str
     others = [*([] if multiline else ["\n"]), *([FORMULA] if formula else [])]
     suspect = pc.match_substring_regex(cells, "|".join([AT_THE_ENDS, CONTROL, INVISIBLE, MAYBE_NOT_NFC, *others]))
     rows = np.flatnonzero(pc.fill_null(suspect, False).to_numpy(zero_copy_only=False))
-    found = {check: np.zeros(len(cells), dtype=bool) for check in MESSAGES if (check != "formula" or formula)}
-    if multiline:
-        del found["line-break"]
+    found = _none_found(len(cells), formula, multiline)
     if not len(rows):
         return found
-    some = cells.take(rows)
+    some = _take(cells, rows)
     checks = {
         "whitespace": pc.match_substring_regex(some, AT_THE_ENDS),
         "unicode-nfc": pc.not_equal(pc.utf8_normalize(some, "NFC"), some),

@@ -225,13 +225,13 @@ def _parse(
         raise
 
 
-def layout_problems(data: Contents, problem, returns: bool = True) -> list[Problem]:
+def layout_problems(data: Contents, problem, returns: bool) -> list[Problem]:
     """The canonical layout: no byte order mark, LF line endings, a final newline. RETURNS False
     says the file holds no carriage return."""
     found = []
     if data[: len(BOM)] == BOM:
         found.append(problem(1, "encoding", "the file starts with a byte order mark (BOM)"))
-    crlf = data.find(b"\r\n") if returns and data.find(b"\r") >= 0 else -1  # one-byte search is much faster
+    crlf = data.find(b"\r\n") if returns else -1
     if crlf >= 0:
         count = bytes(data).count(b"\r\n")
         found.append(
@@ -246,8 +246,6 @@ def lone_carriage_returns(data: Contents) -> np.ndarray:
     """Offsets of each CR that is neither part of a CRLF nor inside a quoted value: a line ending
     only old Macs and broken exports write. A CR inside quotes is a character of a cell, which the
     hygiene checks report."""
-    if data.find(b"\r") < 0:  # the usual case: one fast search
-        return np.empty(0, np.int64)
     view = np.frombuffer(data, dtype=np.uint8)
     returns = np.flatnonzero(view == 13)
     following = np.append(view, 0)[returns + 1]
@@ -279,7 +277,7 @@ def _newlines(data: Contents | bytes) -> tuple[int, bool]:
 
 
 def record_lines(
-    data: Contents, cells: pa.Table, returns: bool = True, path: Path | None = None, complete: bool = True
+    data: Contents, cells: pa.Table, returns: bool | None = None, path: Path | None = None, complete: bool = True
 ) -> tuple[np.ndarray | Lines, list[int]]:
     """Physical line on which each data record of CELLS starts (header is line 1), and the blank lines.
 
@@ -287,8 +285,8 @@ def record_lines(
     some values hold line breaks, each record spans one line more per line break in its values,
     which Arrow counts; the total must then account for every line of the file. Otherwise (blank
     lines, carriage returns, which Arrow also takes for line ends) the csv module reads the file.
-    RETURNS False says the file holds no carriage return; COMPLETE False, that CELLS lack some of
-    its columns, whose line breaks they then cannot count.
+    RETURNS says whether the file holds a carriage return (None: search it); COMPLETE False, that
+    CELLS lack some of its columns, whose line breaks they then cannot count.
 
     For the file at PATH, without carriage returns or blank lines, the count of line breaks, which
     scans every cell, is left until a problem's line is asked for (``Lines``).
@@ -298,7 +296,7 @@ def record_lines(
     newlines += 0 if data[-1:] == b"\n" else 1
     if newlines == records + 1:
         return np.arange(2, records + 2), []
-    if not returns or data.find(b"\r") < 0:
+    if not (data.find(b"\r") >= 0 if returns is None else returns):
         header = _first_record(data).count(b"\n") or 1
         blank_first = data[:1] == b"\n" or data[: len(BOM) + 1] == BOM + b"\n"
         if path is not None and complete and not adjacent and not blank_first:  # no blank line anywhere
